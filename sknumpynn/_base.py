@@ -1,0 +1,344 @@
+"""The estimators' shared base: parameter validation, fitting, prediction.
+
+scikit-learn glue only; the math is in :mod:`sknumpynn.nn` and the training
+loop in :mod:`sknumpynn._training`.
+"""
+
+import warnings
+from abc import ABCMeta, abstractmethod
+from numbers import Integral, Real
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn import get_config
+from sklearn.base import BaseEstimator, is_classifier
+from sklearn.model_selection import train_test_split
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, Options, StrOptions
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_is_fitted,
+    validate_data,
+)
+
+from sknumpynn._training import train_lbfgs, train_stochastic
+from sknumpynn.nn import SGD, Adam, Network
+from sknumpynn.nn.network import forward_pass
+
+STOCHASTIC_SOLVERS = ("sgd", "adam")
+
+
+class BaseNumpyMLP(BaseEstimator, metaclass=ABCMeta):
+    """Base class of :class:`NumpyMLPClassifier` and :class:`NumpyMLPRegressor`.
+
+    Do not use it directly; use the derived classes.
+    """
+
+    _parameter_constraints: dict = {
+        "hidden_layer_sizes": [
+            "array-like",
+            Interval(Integral, 1, None, closed="left"),
+        ],
+        "activation": [StrOptions({"identity", "logistic", "tanh", "relu"})],
+        "solver": [StrOptions({"lbfgs", "sgd", "adam"})],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "batch_size": [
+            StrOptions({"auto"}),
+            Interval(Integral, 1, None, closed="left"),
+        ],
+        "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
+        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+        "power_t": [Interval(Real, 0, None, closed="left")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "shuffle": ["boolean"],
+        "random_state": ["random_state"],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "verbose": ["verbose"],
+        "warm_start": ["boolean"],
+        "momentum": [Interval(Real, 0, 1, closed="both")],
+        "nesterovs_momentum": ["boolean"],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="left")],
+        "beta_1": [Interval(Real, 0, 1, closed="left")],
+        "beta_2": [Interval(Real, 0, 1, closed="left")],
+        "epsilon": [Interval(Real, 0, None, closed="neither")],
+        "n_iter_no_change": [
+            Interval(Integral, 1, None, closed="left"),
+            Options(Real, {np.inf}),
+        ],
+        "max_fun": [Interval(Integral, 1, None, closed="left")],
+    }
+
+    @abstractmethod
+    def __init__(
+        self,
+        hidden_layer_sizes,
+        activation,
+        solver,
+        alpha,
+        batch_size,
+        learning_rate,
+        learning_rate_init,
+        power_t,
+        max_iter,
+        loss,
+        shuffle,
+        random_state,
+        tol,
+        verbose,
+        warm_start,
+        momentum,
+        nesterovs_momentum,
+        early_stopping,
+        validation_fraction,
+        beta_1,
+        beta_2,
+        epsilon,
+        n_iter_no_change,
+        max_fun,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.solver = solver
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.learning_rate_init = learning_rate_init
+        self.power_t = power_t
+        self.max_iter = max_iter
+        self.loss = loss
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.tol = tol
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.n_iter_no_change = n_iter_no_change
+        self.max_fun = max_fun
+
+    # -- hooks of the two estimators ---------------------------------------
+    @abstractmethod
+    def _validate_input(self, X, y, incremental, reset):
+        """Validate ``X, y``; return ``X`` and the 2-D training target ``Y``."""
+
+    @abstractmethod
+    def _loss_name(self):
+        """Name of the engine loss (see :mod:`sknumpynn.nn.losses`)."""
+
+    @abstractmethod
+    def _score_output(self, P, y, sample_weight):
+        """Score network outputs ``P`` against targets ``y`` (validation)."""
+
+    # -- fitting -----------------------------------------------------------
+    def _hidden_layer_sizes(self):
+        sizes = self.hidden_layer_sizes
+        sizes = list(sizes) if hasattr(sizes, "__iter__") else [sizes]
+        if any(not isinstance(s, Integral) or s <= 0 for s in sizes):
+            raise ValueError(
+                f"hidden_layer_sizes must contain positive integers, got {sizes}."
+            )
+        return [int(s) for s in sizes]
+
+    def _fit(self, X, y, sample_weight=None, incremental=False):
+        hidden = self._hidden_layer_sizes()
+        first_pass = not hasattr(self, "coefs_") or (
+            not self.warm_start and not incremental
+        )
+        X, Y = self._validate_input(X, y, incremental, reset=first_pass)
+        if sample_weight is not None:
+            sample_weight = _validate_sample_weight(sample_weight, X)
+        if sp.issparse(X) and X.format == "csc":
+            X = X.tocsr()  # row slicing for mini-batches
+        layer_units = [X.shape[1], *hidden, Y.shape[1]]
+        rng = check_random_state(self.random_state)
+        if first_pass:
+            self._initialize(Y, layer_units, X.dtype, rng)
+        elif [c.shape[0] for c in self.coefs_] + [self.n_outputs_] != layer_units:
+            raise ValueError(
+                "The network's shape changed since the last fit "
+                f"({[c.shape[0] for c in self.coefs_] + [self.n_outputs_]} units, now "
+                f"{layer_units}); warm_start and partial_fit need the same "
+                "hidden_layer_sizes and number of outputs."
+            )
+        network = Network.from_arrays(
+            self.coefs_, self.intercepts_, self.activation, self.out_activation_
+        )
+        Y = Y.astype(network.dtype, copy=False)
+        if self.solver in STOCHASTIC_SOLVERS:
+            self._fit_stochastic(network, X, Y, sample_weight, rng, incremental)
+        else:
+            train_lbfgs(
+                self,
+                network,
+                X,
+                Y,
+                sample_weight,
+                loss=self._loss_name(),
+                alpha=self.alpha,
+                max_iter=self.max_iter,
+                max_fun=self.max_fun,
+                tol=self.tol,
+                verbose=self.verbose,
+            )
+        if not np.isfinite(network.params).all():
+            raise ValueError(
+                "Solver produced non-finite parameter weights. The input data may "
+                "contain large values and need to be preprocessed."
+            )
+        self.coefs_, self.intercepts_ = network.coefs, network.intercepts
+        return self
+
+    def _initialize(self, Y, layer_units, dtype, rng):
+        self.n_iter_ = 0
+        self.t_ = 0
+        self.n_outputs_ = Y.shape[1]
+        self.n_layers_ = len(layer_units)
+        self.out_activation_ = self._output_activation(Y)
+        network = Network(layer_units, self.activation, self.out_activation_, dtype)
+        network.initialize(rng)
+        self.coefs_, self.intercepts_ = network.coefs, network.intercepts
+        self._best_params = network.params.copy()
+        if self.solver in STOCHASTIC_SOLVERS:
+            self.loss_curve_ = []
+            self._no_improvement_count = 0
+            if self.early_stopping:
+                self.validation_scores_ = []
+                self.best_validation_score_ = -np.inf
+                self.best_loss_ = None
+            else:
+                self.best_loss_ = np.inf
+                self.validation_scores_ = None
+                self.best_validation_score_ = None
+
+    def _make_optimizer(self, network):
+        if self.solver == "sgd":
+            return SGD(
+                network.n_params,
+                network.dtype,
+                self.learning_rate_init,
+                self.learning_rate,
+                self.momentum,
+                self.nesterovs_momentum,
+                self.power_t,
+            )
+        return Adam(
+            network.n_params,
+            network.dtype,
+            self.learning_rate_init,
+            self.beta_1,
+            self.beta_2,
+            self.epsilon,
+        )
+
+    def _fit_stochastic(self, network, X, Y, sample_weight, rng, incremental):
+        optimizer = getattr(self, "_optimizer", None)
+        if not incremental or optimizer is None:
+            optimizer = self._optimizer = self._make_optimizer(network)
+        if self.early_stopping and incremental:
+            raise ValueError("partial_fit does not support early_stopping=True")
+        train_index = validation_score = None
+        if self.early_stopping:
+            train_index, validation_score = self._validation_split(
+                network, X, Y, sample_weight, rng
+            )
+        n_train = X.shape[0] if train_index is None else len(train_index)
+        if self.batch_size == "auto":
+            batch_size = min(200, n_train)
+        else:
+            if self.batch_size > n_train:
+                warnings.warn(
+                    "Got `batch_size` less than 1 or larger than "
+                    "sample size. It is going to be clipped"
+                )
+            batch_size = int(np.clip(self.batch_size, 1, n_train))
+        train_stochastic(
+            self,
+            network,
+            optimizer,
+            X,
+            Y,
+            sample_weight,
+            loss=self._loss_name(),
+            alpha=self.alpha,
+            batch_size=batch_size,
+            max_iter=self.max_iter,
+            shuffle=self.shuffle,
+            rng=rng,
+            tol=self.tol,
+            n_iter_no_change=self.n_iter_no_change,
+            train_index=train_index,
+            validation_score=validation_score,
+            incremental=incremental,
+            verbose=self.verbose,
+        )
+
+    def _validation_split(self, network, X, Y, sample_weight, rng):
+        """Hold out ``validation_fraction`` of the rows, as scikit-learn does.
+
+        Returns the training row indices and a callable scoring the network on
+        the held-out rows. Only the held-out rows are copied.
+        """
+        stratify = Y if is_classifier(self) and self.n_outputs_ == 1 else None
+        train_index, val_index = train_test_split(
+            np.arange(X.shape[0]),
+            random_state=rng,
+            test_size=self.validation_fraction,
+            stratify=stratify,
+        )
+        if len(val_index) < 2:
+            raise ValueError(
+                "The validation set is too small. Increase 'validation_fraction' "
+                "or the size of your dataset."
+            )
+        X_val, Y_val = X[val_index], Y[val_index]
+        y_val = self._decode(Y_val) if is_classifier(self) else Y_val
+        sw_val = None if sample_weight is None else sample_weight[val_index]
+
+        def validation_score():
+            P = network.predict(X_val)
+            return self._score_output(P, y_val, sw_val)
+
+        return train_index, validation_score
+
+    # -- prediction --------------------------------------------------------
+    def _forward(self, X):
+        """Validated network output for ``X``, computed in memory-bounded chunks."""
+        check_is_fitted(self)
+        X = validate_data(self, X, accept_sparse=["csr", "csc"], reset=False)
+        if sp.issparse(X) and X.format == "csc":
+            X = X.tocsr()
+        dtype = self.coefs_[0].dtype
+        row_bytes = dtype.itemsize * sum(c.shape[1] for c in self.coefs_)
+        chunk = max(1, int(get_config()["working_memory"] * 2**20 // row_bytes))
+        return forward_pass(
+            X,
+            self.coefs_,
+            self.intercepts_,
+            self.activation,
+            self.out_activation_,
+            batch_size=chunk,
+        )
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
+
+def _validate_sample_weight(sample_weight, X):
+    """Check shape, finiteness and sign; refuse weights that are all zero."""
+    sample_weight = _check_sample_weight(
+        sample_weight, X, dtype=X.dtype, ensure_non_negative=True
+    )
+    if not np.any(sample_weight):
+        raise ValueError(
+            "sample_weight must contain at least one non-zero weight; all "
+            f"{sample_weight.shape[0]} weights are zero."
+        )
+    return sample_weight

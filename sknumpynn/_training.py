@@ -1,0 +1,295 @@
+"""The one stochastic training loop: epochs, mini-batches, stopping, recovery.
+
+:func:`train_stochastic` is a plain function over a :class:`~sknumpynn.nn.Network`,
+an optimizer and a ``state`` object that receives scikit-learn's fitted
+attributes (``n_iter_``, ``t_``, ``loss_``, ``loss_curve_``, ``best_loss_``,
+``validation_scores_``, ``best_validation_score_``), so it can be tested with a
+``types.SimpleNamespace`` and no estimator at all.
+"""
+
+import warnings
+
+import numpy as np
+import scipy.optimize
+import scipy.sparse as sp
+from sklearn.exceptions import ConvergenceWarning
+
+from sknumpynn.nn import Workspace
+
+
+class BatchIterator:
+    """Yields ``(X, Y, sample_weight)`` mini-batches in a given row order.
+
+    Dense batches are gathered into preallocated buffers; when the order is
+    the identity (no shuffling, no validation split) they are plain views and
+    nothing is copied at all.
+    """
+
+    def __init__(self, X, Y, sample_weight, batch_size, dtype):
+        self.X, self.Y, self.sample_weight = X, Y, sample_weight
+        self.batch_size = batch_size
+        self._dense = not sp.issparse(X)
+        self._X_buf = (
+            np.empty((batch_size, X.shape[1]), dtype=X.dtype) if self._dense else None
+        )
+        self._Y_buf = np.empty((batch_size, Y.shape[1]), dtype=dtype)
+        self._sw_buf = None if sample_weight is None else np.empty(batch_size, dtype)
+
+    def _take(self, array, index, buffer):
+        if buffer is None:
+            return array[index]
+        out = buffer[: len(index)]
+        np.take(array, index, axis=0, out=out)
+        return out
+
+    def __call__(self, order):
+        """Iterate over batches of the rows ``order`` (None: all rows, in order)."""
+        n_rows = self.X.shape[0] if order is None else len(order)
+        for start in range(0, n_rows, self.batch_size):
+            stop = min(start + self.batch_size, n_rows)
+            if order is None:
+                rows = slice(start, stop)
+                yield (
+                    self.X[rows],
+                    self.Y[rows],
+                    None if self.sample_weight is None else self.sample_weight[rows],
+                )
+                continue
+            index = order[start:stop]
+            yield (
+                self._take(self.X, index, self._X_buf if self._dense else None),
+                self._take(self.Y, index, self._Y_buf),
+                None
+                if self.sample_weight is None
+                else self._take(self.sample_weight, index, self._sw_buf),
+            )
+
+
+def run_epoch(network, optimizer, batches, loss, alpha, workspace):
+    """One pass over ``batches`` with an optimizer step after each.
+
+    Returns
+    -------
+    mean_loss : float
+        Batch losses weighted by batch size, as scikit-learn reports them.
+    """
+    total, n_rows = 0.0, 0
+    for X_batch, Y_batch, sw_batch in batches:
+        batch_loss = network.loss_and_gradient(
+            X_batch, Y_batch, loss, alpha, workspace, sample_weight=sw_batch
+        )
+        total += batch_loss * X_batch.shape[0]
+        n_rows += X_batch.shape[0]
+        optimizer.step(network.params, workspace.grad)
+    return total / n_rows
+
+
+def _update_no_improvement(state, network, tol, validation_score, verbose):
+    """Track the best loss or validation score; count epochs without progress."""
+    if validation_score is not None:
+        score = validation_score()
+        state.validation_scores_.append(score)
+        if verbose:
+            print(f"Validation score: {score:f}")
+        if score < state.best_validation_score_ + tol:
+            state._no_improvement_count += 1
+        else:
+            state._no_improvement_count = 0
+        if score > state.best_validation_score_:
+            state.best_validation_score_ = score
+            state._best_params = network.params.copy()
+    else:
+        if state.loss_curve_[-1] > state.best_loss_ - tol:
+            state._no_improvement_count += 1
+        else:
+            state._no_improvement_count = 0
+        state.best_loss_ = min(state.best_loss_, state.loss_curve_[-1])
+
+
+def train_stochastic(
+    state,
+    network,
+    optimizer,
+    X,
+    Y,
+    sample_weight=None,
+    *,
+    loss,
+    alpha,
+    batch_size,
+    max_iter,
+    shuffle,
+    rng,
+    tol,
+    n_iter_no_change,
+    train_index=None,
+    validation_score=None,
+    incremental=False,
+    verbose=False,
+):
+    """Train ``network`` by mini-batch epochs until convergence or ``max_iter``.
+
+    Parameters
+    ----------
+    state : object
+        Receives the fitted attributes; must already hold ``n_iter_``, ``t_``,
+        ``loss_curve_``, ``best_loss_``, ``_no_improvement_count`` and, with
+        early stopping, ``validation_scores_`` and ``best_validation_score_``.
+    network : sknumpynn.nn.Network
+    optimizer : sknumpynn.nn.SGD or sknumpynn.nn.Adam
+    X : {ndarray, sparse matrix} of shape (n_samples, n_features)
+    Y : ndarray of shape (n_samples, n_outputs)
+    sample_weight : ndarray of shape (n_samples,), default=None
+    loss : str
+        Name of the loss in :data:`sknumpynn.nn.losses.LOSSES`.
+    alpha, batch_size, max_iter, shuffle, tol, n_iter_no_change
+        As in scikit-learn's MLP.
+    rng : numpy.random.RandomState
+        Shuffles the rows each epoch.
+    train_index : ndarray of int, default=None
+        Rows of ``X`` to train on, in this order; None means all rows.
+    validation_score : callable, default=None
+        Returns the current validation score; when given, stalls are judged on
+        it and the best parameters are restored at the end (early stopping).
+    incremental : bool, default=False
+        Run exactly one epoch (``partial_fit``).
+    verbose : bool, default=False
+        Print one line per epoch.
+
+    Notes
+    -----
+    A non-finite epoch loss means training diverged: the parameters of the
+    last finite epoch are restored and a :class:`ConvergenceWarning` says so.
+    A ``KeyboardInterrupt`` also restores the last completed epoch.
+    """
+    order = None
+    if train_index is not None:
+        order = np.array(train_index, copy=True)
+    elif shuffle:
+        order = np.arange(X.shape[0])
+    n_train = X.shape[0] if order is None else len(order)
+    workspace = Workspace(network, batch_size)
+    batches = BatchIterator(X, Y, sample_weight, batch_size, network.dtype)
+    last_finite = network.params.copy()
+    state.n_iter_ = 0
+    try:
+        for _ in range(max_iter):
+            if shuffle:
+                rng.shuffle(order)
+            epoch_loss = run_epoch(
+                network, optimizer, batches(order), loss, alpha, workspace
+            )
+            if not np.isfinite(epoch_loss):
+                _recover_from_divergence(state, network, last_finite)
+                break
+            last_finite[...] = network.params
+            state.n_iter_ += 1
+            state.t_ += n_train
+            state.loss_ = epoch_loss
+            state.loss_curve_.append(epoch_loss)
+            if verbose:
+                print(f"Iteration {state.n_iter_}, loss = {epoch_loss:.8f}")
+            _update_no_improvement(state, network, tol, validation_score, verbose)
+            optimizer.iteration_ends(state.t_)
+            if state._no_improvement_count > n_iter_no_change:
+                what = "Validation score" if validation_score else "Training loss"
+                msg = (
+                    f"{what} did not improve more than tol={tol:f} for "
+                    f"{n_iter_no_change} consecutive epochs."
+                )
+                if optimizer.trigger_stopping(msg, verbose):
+                    break
+                state._no_improvement_count = 0
+            if incremental:
+                break
+            if state.n_iter_ == max_iter:
+                warnings.warn(
+                    f"Stochastic Optimizer: Maximum iterations ({max_iter}) reached "
+                    "and the optimization hasn't converged yet.",
+                    ConvergenceWarning,
+                )
+    except KeyboardInterrupt:
+        network.params[...] = last_finite
+        warnings.warn(
+            "Training interrupted by user; keeping the weights of the last "
+            f"completed epoch ({state.n_iter_})."
+        )
+    if (
+        validation_score is not None
+        and getattr(state, "_best_params", None) is not None
+    ):
+        network.params[...] = state._best_params
+
+
+def _recover_from_divergence(state, network, last_finite):
+    if state.t_ == 0:
+        raise ValueError(
+            "Training diverged in its first epoch: the loss is not finite, so no "
+            "usable weights exist. Scale the features (e.g. StandardScaler) or "
+            "lower learning_rate_init."
+        )
+    network.params[...] = last_finite
+    warnings.warn(
+        f"Training diverged after {state.n_iter_} epochs (the loss became "
+        "non-finite); the weights of the last finite epoch were restored. "
+        "Scale the features (e.g. StandardScaler) or lower learning_rate_init.",
+        ConvergenceWarning,
+    )
+
+
+def train_lbfgs(
+    state,
+    network,
+    X,
+    Y,
+    sample_weight=None,
+    *,
+    loss,
+    alpha,
+    max_iter,
+    max_fun,
+    tol,
+    verbose=False,
+):
+    """Full-batch training with L-BFGS-B from :func:`scipy.optimize.minimize`.
+
+    Sets ``state.n_iter_``, ``state.loss_`` and ``state.loss_curve_`` (the loss
+    after each L-BFGS iteration, which scikit-learn does not record). A run
+    that stops on ``max_iter`` or ``max_fun`` warns with
+    :class:`ConvergenceWarning`.
+    """
+    workspace = Workspace(network, X.shape[0])
+
+    def loss_and_grad(theta):
+        network.params[...] = theta
+        value = network.loss_and_gradient(
+            X, Y, loss, alpha, workspace, sample_weight=sample_weight
+        )
+        return value, workspace.grad.astype(np.float64)
+
+    curve = []
+
+    def callback(intermediate_result):
+        curve.append(float(intermediate_result.fun))
+        if verbose:
+            print(f"Iteration {len(curve)}, loss = {curve[-1]:.8f}")
+
+    result = scipy.optimize.minimize(
+        loss_and_grad,
+        network.params.astype(np.float64),
+        method="L-BFGS-B",
+        jac=True,
+        callback=callback,
+        options={"maxfun": max_fun, "maxiter": max_iter, "gtol": tol},
+    )
+    if result.status != 0:
+        warnings.warn(
+            f"lbfgs failed to converge after {result.nit} iterations "
+            f"(status={result.status}): {result.message}. Increase max_iter or "
+            "max_fun, or scale the data (e.g. StandardScaler).",
+            ConvergenceWarning,
+        )
+    network.params[...] = result.x
+    state.n_iter_ = min(int(result.nit), max_iter)
+    state.loss_ = float(result.fun)
+    state.loss_curve_ = curve

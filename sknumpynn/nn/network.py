@@ -1,0 +1,294 @@
+r"""A dense feed-forward network whose parameters live in one flat vector.
+
+Layer :math:`l` (``l = 0 .. L-1``) maps its input :math:`A_l` to
+
+.. math:: Z_{l+1} = A_l W_l + b_l, \qquad A_{l+1} = f_l(Z_{l+1}),
+
+with :math:`A_0 = X`, a hidden activation :math:`f` for every layer but the
+last and the output activation for the last. Back-propagation starts from the
+fused output delta of a canonical loss/output pair (see
+:mod:`sknumpynn.nn.losses`) and walks back:
+
+.. math::
+
+    \Delta_L &= \frac{s \odot (P - Y)}{\sum_i s_i}, \\
+    \nabla W_l &= A_l^\top \Delta_{l+1} + \frac{\alpha}{\sum_i s_i} W_l,
+    \qquad \nabla b_l = \mathbf{1}^\top \Delta_{l+1}, \\
+    \Delta_l &= (\Delta_{l+1} W_l^\top) \odot f'(Z_l).
+
+The gradient of the first layer's input is never formed. All weights and
+biases are views into :attr:`Network.params` (all weights first, then all
+biases, as scikit-learn packs them), and the gradient has the same layout, so
+an optimizer step is a few whole-vector operations.
+"""
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.linalg.blas import get_blas_funcs
+
+from sknumpynn.nn.activations import DERIVATIVES, HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
+from sknumpynn.nn.init import glorot_uniform
+from sknumpynn.nn.losses import LOSSES
+
+
+def _dot(A, W, out):
+    """``out[...] = A @ W`` for a dense or sparse ``A``, writing in place."""
+    if sp.issparse(A):
+        out[...] = A @ W
+    else:
+        np.matmul(A, W, out=out)
+    return out
+
+
+class Network:
+    """Dense network with ``len(layer_units) - 1`` weight layers.
+
+    Parameters
+    ----------
+    layer_units : sequence of int
+        Units per layer, input first and output last, e.g. ``(784, 100, 10)``.
+    activation : {'identity', 'logistic', 'tanh', 'relu'}
+        Hidden activation.
+    output_activation : {'identity', 'logistic', 'softmax', 'exp'}
+        Output activation.
+    dtype : {numpy.float32, numpy.float64}
+        Dtype of parameters, gradients and all computation.
+
+    Attributes
+    ----------
+    params : ndarray of shape (n_params,)
+        All weights then all biases, flat.
+    coefs : list of ndarray
+        ``coefs[l]`` of shape ``(layer_units[l], layer_units[l + 1])``, a view
+        into ``params``.
+    intercepts : list of ndarray
+        ``intercepts[l]`` of shape ``(layer_units[l + 1],)``, a view into
+        ``params``.
+    """
+
+    def __init__(self, layer_units, activation, output_activation, dtype=np.float64):
+        self.layer_units = tuple(int(u) for u in layer_units)
+        self.activation = activation
+        self.output_activation = output_activation
+        self.dtype = np.dtype(dtype)
+        pairs = list(zip(self.layer_units[:-1], self.layer_units[1:]))
+        self.n_coef_params = sum(i * o for i, o in pairs)
+        self.n_params = self.n_coef_params + sum(self.layer_units[1:])
+        self.params = np.zeros(self.n_params, dtype=self.dtype)
+        self.coefs, self.intercepts = self.unpack(self.params)
+        self._hidden = HIDDEN_ACTIVATIONS[activation]
+        self._derivative = DERIVATIVES[activation]
+        self._output = OUTPUT_ACTIVATIONS[output_activation]
+
+    def __repr__(self):
+        units = "-".join(map(str, self.layer_units))
+        return (
+            f"Network({units}, activation={self.activation!r}, "
+            f"output={self.output_activation!r}, dtype={self.dtype.name})"
+        )
+
+    @property
+    def n_layers(self):
+        """Number of weight layers."""
+        return len(self.layer_units) - 1
+
+    def unpack(self, flat):
+        """Split a flat vector laid out like :attr:`params` into per-layer views.
+
+        Returns
+        -------
+        coefs, intercepts : list of ndarray
+            Views into ``flat``; writing to them writes to ``flat``.
+        """
+        coefs, intercepts = [], []
+        start = 0
+        for fan_in, fan_out in zip(self.layer_units[:-1], self.layer_units[1:]):
+            end = start + fan_in * fan_out
+            coefs.append(flat[start:end].reshape(fan_in, fan_out))
+            start = end
+        for fan_out in self.layer_units[1:]:
+            intercepts.append(flat[start : start + fan_out])
+            start += fan_out
+        return coefs, intercepts
+
+    @classmethod
+    def from_arrays(cls, coefs, intercepts, activation, output_activation, dtype=None):
+        """Build a network holding a copy of the given weights and biases."""
+        dtype = coefs[0].dtype if dtype is None else dtype
+        units = [coefs[0].shape[0]] + [c.shape[1] for c in coefs]
+        net = cls(units, activation, output_activation, dtype)
+        for dst, src in zip(net.coefs + net.intercepts, list(coefs) + list(intercepts)):
+            dst[...] = src
+        return net
+
+    def initialize(self, rng):
+        """Glorot-uniform initialisation, in scikit-learn's draw order."""
+        for W, b, fan_in, fan_out in zip(
+            self.coefs, self.intercepts, self.layer_units[:-1], self.layer_units[1:]
+        ):
+            W[...], b[...] = glorot_uniform(rng, fan_in, fan_out, self.activation)
+        return self
+
+    def forward(self, X, buffers):
+        """Forward pass, writing each layer's output into ``buffers``.
+
+        Parameters
+        ----------
+        X : {ndarray, sparse matrix} of shape (n_samples, n_features)
+        buffers : list of ndarray
+            ``buffers[l]`` of shape ``(n_samples, layer_units[l + 1])``.
+
+        Returns
+        -------
+        activations : list of ndarray
+            ``[X, A_1, ..., A_L]``; the last entry holds the predictions.
+        """
+        activations = [X]
+        for layer, (W, b, Z) in enumerate(zip(self.coefs, self.intercepts, buffers)):
+            _dot(activations[-1], W, out=Z)
+            Z += b
+            last = layer == self.n_layers - 1
+            (self._output if last else self._hidden)(Z)
+            activations.append(Z)
+        return activations
+
+    def predict(self, X, batch_size=None):
+        """Network output for ``X``; see :func:`forward_pass`."""
+        return forward_pass(
+            X,
+            self.coefs,
+            self.intercepts,
+            self.activation,
+            self.output_activation,
+            batch_size,
+        )
+
+    def penalty(self, alpha, sw_sum):
+        r"""L2 penalty :math:`\frac{\alpha}{2 \sum_i s_i} \sum_l \|W_l\|_F^2`."""
+        coefs = self.params[: self.n_coef_params]
+        return 0.5 * alpha * float(np.dot(coefs, coefs)) / sw_sum
+
+    def loss_and_gradient(
+        self, X, Y, loss, alpha, workspace, sample_weight=None, compute_loss=True
+    ):
+        """Forward and backward pass over one batch.
+
+        Parameters
+        ----------
+        X : {ndarray, sparse matrix} of shape (n_samples, n_features)
+        Y : ndarray of shape (n_samples, n_outputs)
+            Targets, same dtype as the network.
+        loss : str
+            A key of :data:`sknumpynn.nn.losses.LOSSES` whose canonical output
+            activation is this network's output activation.
+        alpha : float
+            L2 penalty strength.
+        workspace : Workspace
+            Preallocated buffers for at least ``n_samples`` rows; its ``grad``
+            receives the gradient (same layout as :attr:`params`).
+        sample_weight : ndarray of shape (n_samples,), default=None
+        compute_loss : bool, default=True
+            If False, skip the loss value (returns None) and save its cost.
+
+        Returns
+        -------
+        loss : float or None
+            Mean loss over the batch, with the L2 penalty.
+        """
+        n_samples = X.shape[0]
+        sw_sum = n_samples if sample_weight is None else float(sample_weight.sum())
+        if sw_sum == 0:  # a batch of zero-weight rows carries no information
+            workspace.grad[...] = 0
+            return 0.0
+        activations = self.forward(X, workspace.layer_buffers(n_samples))
+        value = None
+        if compute_loss:
+            value = LOSSES[loss](Y, activations[-1], sample_weight)
+            value += self.penalty(alpha, sw_sum)
+        self.backward(activations, Y, alpha, workspace, sample_weight, sw_sum)
+        return value
+
+    def backward(self, activations, Y, alpha, workspace, sample_weight, sw_sum):
+        """Back-propagate from the fused output delta into ``workspace.grad``.
+
+        Overwrites the activations (used as scratch once they are consumed).
+        """
+        n_samples = Y.shape[0]
+        grad_coefs, grad_intercepts = workspace.grad_coefs, workspace.grad_intercepts
+        deltas = workspace.delta_buffers(n_samples)
+        delta = activations[-1]
+        delta -= Y
+        if sample_weight is not None:
+            delta *= sample_weight[:, np.newaxis]
+        delta *= 1.0 / sw_sum
+        for layer in range(self.n_layers - 1, -1, -1):
+            _dot(activations[layer].T, delta, out=grad_coefs[layer])
+            np.sum(delta, axis=0, out=grad_intercepts[layer])
+            if layer > 0:
+                previous = deltas[layer - 1]
+                np.matmul(delta, self.coefs[layer].T, out=previous)
+                self._derivative(activations[layer], previous)
+                delta = previous
+        if alpha:
+            n = self.n_coef_params
+            axpy = get_blas_funcs("axpy", (self.params,))
+            axpy(self.params[:n], workspace.grad[:n], a=alpha / sw_sum)
+
+
+def forward_pass(X, coefs, intercepts, activation, output_activation, batch_size=None):
+    """Output of the network with these weights, ``batch_size`` rows at a time.
+
+    Works on plain lists of weight and bias arrays (a fitted estimator's
+    ``coefs_`` and ``intercepts_``), copying none of them. Each call allocates
+    its own buffers for one batch and reuses them batch after batch, so memory
+    stays bounded for any number of rows and concurrent calls are safe.
+
+    Returns
+    -------
+    P : ndarray of shape (n_samples, n_outputs), dtype of ``coefs``
+    """
+    dtype = coefs[0].dtype
+    hidden, output = (
+        HIDDEN_ACTIVATIONS[activation],
+        OUTPUT_ACTIVATIONS[output_activation],
+    )
+    n_samples = X.shape[0]
+    batch_size = n_samples if batch_size is None else max(1, int(batch_size))
+    out = np.empty((n_samples, coefs[-1].shape[1]), dtype=dtype)
+    rows = min(batch_size, n_samples)
+    buffers = [np.empty((rows, W.shape[1]), dtype) for W in coefs[:-1]]
+    for start in range(0, n_samples, batch_size):
+        stop = min(start + batch_size, n_samples)
+        targets = [buf[: stop - start] for buf in buffers] + [out[start:stop]]
+        A = X[start:stop]
+        for layer, (W, b, Z) in enumerate(zip(coefs, intercepts, targets)):
+            _dot(A, W, out=Z)
+            Z += b
+            (output if layer == len(coefs) - 1 else hidden)(Z)
+            A = Z
+    return out
+
+
+class Workspace:
+    """Preallocated per-batch buffers for training one :class:`Network`.
+
+    Holds each layer's output and back-propagated error for up to
+    ``batch_size`` rows, and the flat gradient. A smaller batch uses the
+    leading rows, so the training loop allocates nothing per batch.
+    """
+
+    def __init__(self, network, batch_size):
+        units, dtype = network.layer_units, network.dtype
+        self.batch_size = int(batch_size)
+        self._layers = [np.empty((self.batch_size, u), dtype) for u in units[1:]]
+        self._deltas = [np.empty((self.batch_size, u), dtype) for u in units[1:-1]]
+        self.grad = np.zeros(network.n_params, dtype=dtype)
+        self.grad_coefs, self.grad_intercepts = network.unpack(self.grad)
+
+    def layer_buffers(self, n_samples):
+        """Output buffers for ``n_samples`` rows, one per layer."""
+        return [buf[:n_samples] for buf in self._layers]
+
+    def delta_buffers(self, n_samples):
+        """Error buffers for ``n_samples`` rows, one per hidden layer."""
+        return [buf[:n_samples] for buf in self._deltas]
