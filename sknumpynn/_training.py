@@ -176,10 +176,11 @@ def train_stochastic(
         for _ in range(max_iter):
             if shuffle:
                 rng.shuffle(order)
-            epoch_loss = run_epoch(
-                network, optimizer, batches(order), loss, alpha, workspace
-            )
-            if not np.isfinite(epoch_loss):
+            with np.errstate(over="ignore", invalid="ignore"):
+                epoch_loss = run_epoch(
+                    network, optimizer, batches(order), loss, alpha, workspace
+                )
+            if not (np.isfinite(epoch_loss) and np.isfinite(network.params).all()):
                 _recover_from_divergence(state, network, last_finite)
                 break
             last_finite[...] = network.params
@@ -230,7 +231,8 @@ def _recover_from_divergence(state, network, last_finite):
         )
     network.params[...] = last_finite
     warnings.warn(
-        f"Training diverged after {state.n_iter_} epochs (the loss became "
+        f"Training diverged after {state.n_iter_} epoch"
+        f"{'' if state.n_iter_ == 1 else 's'} (the loss became "
         "non-finite); the weights of the last finite epoch were restored. "
         "Scale the features (e.g. StandardScaler) or lower learning_rate_init.",
         ConvergenceWarning,

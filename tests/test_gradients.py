@@ -85,9 +85,9 @@ def test_fused_output_delta_is_loss_derivative(loss):
         up, down = Z.copy(), Z.copy()
         up[idx] += H
         down[idx] -= H
-        numeric[idx] = (
-            LOSSES[loss](Y, output(up)) - LOSSES[loss](Y, output(down))
-        ) / (2 * H)
+        numeric[idx] = (LOSSES[loss](Y, output(up)) - LOSSES[loss](Y, output(down))) / (
+            2 * H
+        )
     assert relative_error(fused, numeric) < TOLERANCE
 
 

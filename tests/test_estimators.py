@@ -1,0 +1,294 @@
+"""Behaviour of the two estimators beyond scikit-learn's common checks."""
+
+import pickle
+import warnings
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from sklearn.base import clone
+from sklearn.datasets import (
+    load_iris,
+    make_classification,
+    make_multilabel_classification,
+)
+from sklearn.datasets import make_regression
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import GridSearchCV, cross_val_score
+from sklearn.neural_network import MLPClassifier
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from sknumpynn import NumpyMLPClassifier, NumpyMLPRegressor
+
+
+@pytest.fixture
+def iris():
+    X, y = load_iris(return_X_y=True)
+    return StandardScaler().fit_transform(X), y
+
+
+@pytest.fixture
+def regression():
+    X, y = make_regression(n_samples=120, n_features=5, noise=1.0, random_state=0)
+    return X, y / y.std()
+
+
+def test_same_parameters_and_defaults_as_sklearn():
+    ours = NumpyMLPClassifier().get_params()
+    theirs = MLPClassifier().get_params()
+    assert ours == theirs
+    from sklearn.neural_network import MLPRegressor
+
+    theirs = MLPRegressor().get_params()
+    theirs.setdefault("loss", "squared_error")  # added in scikit-learn 1.7
+    assert NumpyMLPRegressor().get_params() == theirs
+
+
+@pytest.mark.parametrize("Estimator", [NumpyMLPClassifier, NumpyMLPRegressor])
+def test_partial_fit_hidden_for_lbfgs(Estimator):
+    assert not hasattr(Estimator(solver="lbfgs"), "partial_fit")
+    assert hasattr(Estimator(solver="sgd"), "partial_fit")
+    assert hasattr(Estimator(solver="adam"), "partial_fit")
+
+
+def test_fitted_attributes(iris):
+    X, y = iris
+    clf = NumpyMLPClassifier(hidden_layer_sizes=(8, 6), max_iter=20, random_state=0)
+    clf.fit(X, y)
+    assert [c.shape for c in clf.coefs_] == [(4, 8), (8, 6), (6, 3)]
+    assert [b.shape for b in clf.intercepts_] == [(8,), (6,), (3,)]
+    assert clf.n_layers_ == 4 and clf.n_outputs_ == 3 and clf.n_features_in_ == 4
+    assert clf.out_activation_ == "softmax"
+    assert clf.n_iter_ == 20 and clf.t_ == 20 * 150
+    assert len(clf.loss_curve_) == 20 and clf.loss_ == clf.loss_curve_[-1]
+    assert clf.best_loss_ == min(clf.loss_curve_)
+    assert clf.validation_scores_ is None and clf.best_validation_score_ is None
+    np.testing.assert_array_equal(clf.classes_, [0, 1, 2])
+
+
+def test_max_iter_warns_convergence(iris):
+    X, y = iris
+    with pytest.warns(ConvergenceWarning, match="Maximum iterations"):
+        NumpyMLPClassifier(max_iter=3).fit(X, y)
+    with pytest.warns(ConvergenceWarning, match="lbfgs failed to converge"):
+        NumpyMLPClassifier(solver="lbfgs", max_iter=3).fit(X, y)
+
+
+def test_lbfgs_records_loss_curve(iris):
+    X, y = iris
+    clf = NumpyMLPClassifier(solver="lbfgs", max_iter=50, random_state=0).fit(X, y)
+    assert len(clf.loss_curve_) == clf.n_iter_
+    assert clf.loss_curve_[-1] == pytest.approx(clf.loss_)
+    assert clf.loss_curve_[-1] < clf.loss_curve_[0]
+
+
+def test_early_stopping_restores_best_weights(iris):
+    X, y = iris
+    clf = NumpyMLPClassifier(
+        early_stopping=True, n_iter_no_change=5, max_iter=300, random_state=0
+    ).fit(X, y)
+    assert len(clf.validation_scores_) == clf.n_iter_
+    assert clf.best_validation_score_ == max(clf.validation_scores_)
+    # Re-score the held-out rows with the restored weights.
+    from sklearn.model_selection import train_test_split
+
+    rng = np.random.RandomState(0)
+    rng.uniform(size=4 * 100 + 100 + 100 * 3 + 3)  # the initial weights' draws
+    _, X_val, _, y_val = train_test_split(X, y, random_state=rng, test_size=0.1)
+    assert clf.score(X_val, y_val) == clf.best_validation_score_
+
+
+def test_partial_fit_matches_fit_epoch_by_epoch(regression):
+    X, y = regression
+    full = NumpyMLPRegressor(max_iter=3, shuffle=False, random_state=0, tol=0)
+    full.fit(X, y)
+    inc = NumpyMLPRegressor(shuffle=False, random_state=0)
+    for _ in range(3):
+        inc.partial_fit(X, y)
+    for a, b in zip(full.coefs_, inc.coefs_):
+        np.testing.assert_allclose(a, b, rtol=1e-10)
+    assert inc.t_ == 3 * X.shape[0] and inc.n_iter_ == 1
+
+
+def test_partial_fit_classes_and_unseen_labels(iris):
+    X, y = iris
+    clf = NumpyMLPClassifier(random_state=0)
+    with pytest.raises(ValueError, match="classes must be passed on the first call"):
+        clf.partial_fit(X, y)
+    clf.partial_fit(X[y < 2], y[y < 2], classes=[0, 1, 2])
+    assert clf.predict_proba(X).shape == (150, 3)
+    with pytest.raises(ValueError, match="has classes not in"):
+        clf.partial_fit(X, np.where(y == 2, 7, y))
+
+
+def test_partial_fit_refuses_early_stopping(iris):
+    X, y = iris
+    with pytest.raises(ValueError, match="partial_fit does not support early_stopping"):
+        NumpyMLPClassifier(early_stopping=True).partial_fit(X, y, classes=[0, 1, 2])
+
+
+def test_warm_start_continues_and_checks_classes(iris):
+    X, y = iris
+    clf = NumpyMLPClassifier(max_iter=5, warm_start=True, random_state=0).fit(X, y)
+    first = [c.copy() for c in clf.coefs_]
+    clf.fit(X, y)
+    assert clf.t_ == 10 * 150
+    assert not np.allclose(first[0], clf.coefs_[0])
+    with pytest.raises(ValueError, match="warm_start can only be used"):
+        clf.fit(X[y < 2], y[y < 2])
+    clf.set_params(hidden_layer_sizes=(7,))
+    with pytest.raises(ValueError, match="network's shape changed"):
+        clf.fit(X, y)
+
+
+def test_sample_weight_zero_equals_dropping_rows(iris):
+    X, y = iris
+    sw = np.ones(len(y))
+    sw[::3] = 0
+    kw = dict(solver="lbfgs", random_state=0, max_iter=50)
+    a = NumpyMLPClassifier(**kw).fit(X, y, sample_weight=sw)
+    b = NumpyMLPClassifier(**kw).fit(X[sw > 0], y[sw > 0])
+    np.testing.assert_allclose(a.predict_proba(X), b.predict_proba(X), atol=1e-6)
+
+
+def test_sample_weight_integer_equals_repetition(regression):
+    X, y = regression
+    sw = np.arange(len(y)) % 3
+    kw = dict(solver="lbfgs", random_state=0, max_iter=40)
+    a = NumpyMLPRegressor(**kw).fit(X, y, sample_weight=sw)
+    b = NumpyMLPRegressor(**kw).fit(np.repeat(X, sw, axis=0), np.repeat(y, sw))
+    np.testing.assert_allclose(a.predict(X), b.predict(X), rtol=1e-5, atol=1e-6)
+
+
+def test_multilabel_classification():
+    X, Y = make_multilabel_classification(n_samples=150, n_classes=4, random_state=0)
+    clf = NumpyMLPClassifier(max_iter=300, random_state=0).fit(X, Y)
+    assert clf.out_activation_ == "logistic"
+    assert clf.predict(X).shape == Y.shape
+    proba = clf.predict_proba(X)
+    assert proba.shape == Y.shape and ((proba > 0) & (proba < 1)).all()
+    assert clf.score(X, Y) > 0.5
+
+
+def test_binary_predict_proba_has_two_columns():
+    X, y = make_classification(n_samples=100, random_state=0)
+    clf = NumpyMLPClassifier(max_iter=50, random_state=0).fit(X, y)
+    proba = clf.predict_proba(X)
+    assert proba.shape == (100, 2)
+    np.testing.assert_allclose(proba.sum(axis=1), 1)
+    np.testing.assert_allclose(clf.predict_log_proba(X), np.log(proba))
+    np.testing.assert_array_equal(clf.predict(X), proba.argmax(axis=1))
+
+
+def test_multioutput_and_poisson_regression(regression):
+    X, y = regression
+    Y = np.column_stack([y, -y, 2 * y])
+    reg = NumpyMLPRegressor(solver="lbfgs", random_state=0).fit(X, Y)
+    assert reg.predict(X).shape == (len(y), 3) and reg.score(X, Y) > 0.9
+    counts = np.random.RandomState(0).poisson(np.exp(X[:, 0] / 2))
+    pois = NumpyMLPRegressor(loss="poisson", solver="lbfgs", random_state=0)
+    pois.fit(X, counts)
+    assert pois.out_activation_ == "exp" and (pois.predict(X) > 0).all()
+
+
+@pytest.mark.parametrize("fmt", ["csr", "csc"])
+def test_sparse_input_matches_dense(iris, fmt):
+    X, y = iris
+    kw = dict(max_iter=20, random_state=0)
+    dense = NumpyMLPClassifier(**kw).fit(X, y)
+    sparse = NumpyMLPClassifier(**kw).fit(sp.csr_matrix(X).asformat(fmt), y)
+    np.testing.assert_allclose(
+        dense.predict_proba(X), sparse.predict_proba(sp.csr_matrix(X).asformat(fmt))
+    )
+
+
+def test_pandas_input_keeps_feature_names(iris):
+    pd = pytest.importorskip("pandas")
+    X, y = iris
+    frame = pd.DataFrame(X, columns=["a", "b", "c", "d"])
+    clf = NumpyMLPClassifier(max_iter=10, random_state=0).fit(frame, pd.Series(y))
+    np.testing.assert_array_equal(clf.feature_names_in_, ["a", "b", "c", "d"])
+    np.testing.assert_array_equal(clf.predict(frame), clf.predict(X))
+
+
+def test_float32_input_trains_in_float32(iris):
+    X, y = iris
+    clf = NumpyMLPClassifier(max_iter=20, random_state=0).fit(X.astype(np.float32), y)
+    assert all(c.dtype == np.float32 for c in clf.coefs_ + clf.intercepts_)
+    assert clf.predict_proba(X.astype(np.float32)).dtype == np.float32
+    ref = NumpyMLPClassifier(max_iter=20, random_state=0).fit(X, y)
+    np.testing.assert_allclose(clf.coefs_[0], ref.coefs_[0], atol=1e-3)
+
+
+def test_coefs_are_views_of_one_flat_vector(iris):
+    X, y = iris
+    clf = NumpyMLPClassifier(hidden_layer_sizes=(5, 4), max_iter=2).fit(X, y)
+    base = clf.coefs_[0].base
+    assert base is not None
+    assert all(a.base is base for a in clf.coefs_ + clf.intercepts_)
+
+
+def test_pickle_and_clone_round_trips(iris):
+    X, y = iris
+    clf = NumpyMLPClassifier(max_iter=10, random_state=0).fit(X, y)
+    restored = pickle.loads(pickle.dumps(clf))
+    np.testing.assert_array_equal(restored.predict_proba(X), clf.predict_proba(X))
+    restored.partial_fit(X, y)  # the optimizer state survives pickling
+    cloned = clone(clf)
+    assert cloned.get_params() == clf.get_params()
+    assert not hasattr(cloned, "coefs_")
+
+
+def test_predict_is_chunked_by_working_memory(iris):
+    import sklearn
+
+    X, y = iris
+    clf = NumpyMLPClassifier(max_iter=10, random_state=0).fit(X, y)
+    expected = clf.predict_proba(X)
+    # 1e-4 MiB is ~100 bytes: a handful of rows per chunk.
+    with sklearn.config_context(working_memory=1e-4):
+        np.testing.assert_allclose(clf.predict_proba(X), expected, rtol=1e-12)
+
+
+def test_inputs_are_not_mutated(iris):
+    X, y = iris
+    X32 = X.astype(np.float32)
+    sw = np.linspace(0.5, 2, len(y))
+    copies = X32.copy(), y.copy(), sw.copy()
+    clf = NumpyMLPClassifier(max_iter=5, early_stopping=True).fit(X32, y, sw)
+    clf.predict_proba(X32)
+    for before, after in zip(copies, (X32, y, sw)):
+        np.testing.assert_array_equal(before, after)
+
+
+def test_verbose_prints_progress(iris, capsys):
+    X, y = iris
+    NumpyMLPClassifier(max_iter=2, verbose=True).fit(X, y)
+    assert "Iteration 2, loss = " in capsys.readouterr().out
+
+
+def test_divergence_restores_last_finite_epoch(regression):
+    X, y = regression
+    reg = NumpyMLPRegressor(solver="sgd", learning_rate_init=10.0, random_state=0)
+    with pytest.warns(ConvergenceWarning, match="diverged after 5 epochs"):
+        reg.fit(X, y)
+    assert reg.n_iter_ == 5 and len(reg.loss_curve_) == 5
+    assert np.isfinite(reg.loss_curve_).all()
+    assert np.isfinite(reg.predict(X)).all()
+
+
+def test_divergence_without_any_finite_epoch_is_an_error(regression):
+    X, y = regression
+    reg = NumpyMLPRegressor(solver="sgd", learning_rate_init=10.0, random_state=0)
+    with pytest.raises(ValueError, match="diverged in its first epoch"):
+        reg.fit(X * 1e200, y)
+
+
+def test_works_in_pipeline_gridsearch_and_cross_val(iris):
+    X, y = iris
+    pipe = make_pipeline(StandardScaler(), NumpyMLPClassifier(max_iter=50))
+    grid = GridSearchCV(pipe, {"numpymlpclassifier__alpha": [1e-4, 1e-2]}, cv=3)
+    grid.fit(X, y)
+    assert grid.best_score_ > 0.8
+    assert cross_val_score(pipe, X, y, cv=3).mean() > 0.8
