@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+import sklearn
 from sklearn.datasets import (
     load_breast_cancer,
     load_diabetes,
@@ -9,7 +10,6 @@ from sklearn.datasets import (
     make_multilabel_classification,
     make_regression,
 )
-import sklearn
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.preprocessing import StandardScaler
 
