@@ -35,7 +35,9 @@ def evaluate(estimator, X, y, cv):
 
 def main():
     """Print one row per dataset and estimator."""
-    header = f"{'dataset':<14} {'estimator':<20} {'score (mean ± std)':>20} {'fit s':>7}"
+    header = (
+        f"{'dataset':<14} {'estimator':<20} {'score (mean ± std)':>20} {'fit s':>7}"
+    )
     print(header)
     print("-" * len(header))
     for name, load, kind, params in PROBLEMS:
