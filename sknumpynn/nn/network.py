@@ -24,7 +24,6 @@ an optimizer step is a few whole-vector operations.
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.linalg.blas import get_blas_funcs
 
 from sknumpynn.nn.activations import DERIVATIVES, HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from sknumpynn.nn.init import glorot_uniform
@@ -230,9 +229,13 @@ class Network:
                 self._derivative(activations[layer], previous)
                 delta = previous
         if alpha:
+            # grad_W += alpha / s * W, through a scratch buffer: no allocation.
+            # (Not scipy.linalg.blas.axpy: SciPy's wheels bundle a second
+            # OpenBLAS whose threads then fight NumPy's for the cores.)
             n = self.n_coef_params
-            axpy = get_blas_funcs("axpy", (self.params,))
-            axpy(self.params[:n], workspace.grad[:n], a=alpha / sw_sum)
+            penalty_grad = workspace.scratch[:n]
+            np.multiply(self.params[:n], alpha / sw_sum, out=penalty_grad)
+            workspace.grad[:n] += penalty_grad
 
 
 def forward_pass(X, coefs, intercepts, activation, output_activation, batch_size=None):
@@ -283,6 +286,7 @@ class Workspace:
         self._layers = [np.empty((self.batch_size, u), dtype) for u in units[1:]]
         self._deltas = [np.empty((self.batch_size, u), dtype) for u in units[1:-1]]
         self.grad = np.zeros(network.n_params, dtype=dtype)
+        self.scratch = np.empty(network.n_params, dtype=dtype)
         self.grad_coefs, self.grad_intercepts = network.unpack(self.grad)
 
     def layer_buffers(self, n_samples):
