@@ -51,7 +51,7 @@ def read_embedded_csv(filename, sha256):
     except (OSError, EOFError) as exc:
         raise DatasetIntegrityError(
             f"{filename} cannot be decompressed ({exc}). {advice}"
-        )
+        ) from exc
     check_sha256(raw, sha256, filename, advice)
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8"))))
     header, body = rows[0], rows[1:]
