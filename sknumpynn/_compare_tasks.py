@@ -1,0 +1,214 @@
+"""The datasets of ``sknumpynn.compare``: pipelines, settings and evaluation schemes.
+
+Each :class:`Task` builds the *same* pipeline around either estimator, so our
+MLP and scikit-learn's see identical preprocessing, hyperparameters, seeds
+and splits.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from sklearn.compose import ColumnTransformer, TransformedTargetRegressor
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import (
+    KFold,
+    RepeatedKFold,
+    RepeatedStratifiedKFold,
+    StratifiedKFold,
+    train_test_split,
+)
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
+
+from sknumpynn.datasets import fetch_mnist, load_boston, load_diamonds, load_heart
+
+HEART_CATEGORICAL = [2, 6, 10, 11, 12]  # cp, restecg, slope, ca, thal
+DIAMONDS_CATEGORICAL = [1, 2, 3]  # cut, color, clarity
+
+
+def scale_pixels(X):
+    """uint8 pixels to float32 in [0, 1] (float32 input trains in float32)."""
+    return np.asarray(X, dtype=np.float32) / np.float32(255)
+
+
+def heart_preprocessing():
+    """One-hot the categorical codes (missing codes become their own level)."""
+    numeric = [i for i in range(13) if i not in HEART_CATEGORICAL]
+    return ColumnTransformer(
+        [
+            ("categorical", OneHotEncoder(handle_unknown="ignore"), HEART_CATEGORICAL),
+            ("numeric", StandardScaler(), numeric),
+        ]
+    )
+
+
+def diamonds_preprocessing():
+    """One-hot cut, color and clarity; standardise the six measurements."""
+    numeric = [0, 4, 5, 6, 7, 8]
+    return ColumnTransformer(
+        [
+            ("categorical", OneHotEncoder(), DIAMONDS_CATEGORICAL),
+            ("numeric", StandardScaler(), numeric),
+        ]
+    )
+
+
+def standardized_target(pipeline):
+    """Fit on a standardised target, predict on the original scale."""
+    return TransformedTargetRegressor(pipeline, transformer=StandardScaler())
+
+
+@dataclass
+class Task:
+    """One dataset of the comparison.
+
+    Attributes
+    ----------
+    name, kind : str
+        Dataset name; ``'classifier'`` or ``'regressor'``.
+    metric : str
+        What the score is (accuracy or R²).
+    params : dict
+        MLP hyperparameters, identical for both estimators.
+    build : callable
+        ``build(estimator)`` returns the pipeline around an estimator.
+    grid : dict or None
+        ``GridSearchCV`` grid over the MLP step (``mlp__`` prefix), or None.
+    baseline : callable or None
+        ``baseline()`` returns a reference model evaluated on the same folds.
+    """
+
+    name: str
+    kind: str
+    metric: str
+    params: dict
+    build: object
+    load: object
+    evaluation: str
+    grid: dict = None
+    baseline: object = None
+    quick_params: dict = field(default_factory=dict)
+
+    def splits(self, X, y, quick):
+        """The CV splitter, or ``(train_index, test_index)`` for a hold-out."""
+        if self.name == "heart":
+            if quick:
+                return StratifiedKFold(3, shuffle=True, random_state=0)
+            return RepeatedStratifiedKFold(n_splits=10, n_repeats=3, random_state=0)
+        if self.name == "boston":
+            if quick:
+                return KFold(3, shuffle=True, random_state=0)
+            return RepeatedKFold(n_splits=10, n_repeats=3, random_state=0)
+        return None
+
+
+def _mlp_step(estimator):
+    return ("mlp", estimator)
+
+
+def _heart(estimator):
+    from sklearn.pipeline import Pipeline
+
+    return Pipeline([("preprocess", heart_preprocessing()), _mlp_step(estimator)])
+
+
+def _boston(estimator):
+    from sklearn.pipeline import Pipeline
+
+    return standardized_target(
+        Pipeline([("scale", StandardScaler()), _mlp_step(estimator)])
+    )
+
+
+def _diamonds(estimator):
+    from sklearn.pipeline import Pipeline
+
+    return standardized_target(
+        Pipeline([("preprocess", diamonds_preprocessing()), _mlp_step(estimator)])
+    )
+
+
+def _mnist(estimator):
+    from sklearn.pipeline import Pipeline
+
+    return Pipeline(
+        [("scale", FunctionTransformer(scale_pixels)), _mlp_step(estimator)]
+    )
+
+
+def load_diamonds_split(quick):
+    """The fixed 80/20 hold-out split of diamonds (5,000 training rows if quick)."""
+    X, y = load_diamonds(return_X_y=True)
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, test_size=0.2, random_state=0
+    )
+    if quick:
+        X_train, y_train, X_test, y_test = (
+            X_train[:5000],
+            y_train[:5000],
+            X_test[:2000],
+            y_test[:2000],
+        )
+    return X_train, y_train, X_test, y_test
+
+
+def load_mnist_split(quick, data_home=None):
+    """MNIST's canonical split (5,000/1,000 images if quick)."""
+    X_train, y_train = fetch_mnist(data_home, subset="train", return_X_y=True)
+    X_test, y_test = fetch_mnist(data_home, subset="test", return_X_y=True)
+    if quick:
+        return X_train[:5000], y_train[:5000], X_test[:1000], y_test[:1000]
+    return X_train, y_train, X_test, y_test
+
+
+GRID = {
+    "mlp__hidden_layer_sizes": [(32,), (100,)],
+    "mlp__alpha": [1e-2, 1.0],
+    "mlp__learning_rate_init": [1e-3, 1e-2],
+}
+QUICK_GRID = {"mlp__hidden_layer_sizes": [(16,)], "mlp__alpha": [1e-2, 1.0]}
+
+TASKS = {
+    "heart": Task(
+        name="heart",
+        kind="classifier",
+        metric="accuracy",
+        params={"alpha": 3.0},
+        build=_heart,
+        load=lambda quick: load_heart(return_X_y=True),
+        evaluation="repeated stratified 10-fold CV (3 repeats)",
+        grid=GRID,
+        baseline=lambda: make_pipeline(
+            heart_preprocessing(), LogisticRegression(max_iter=1000)
+        ),
+    ),
+    "boston": Task(
+        name="boston",
+        kind="regressor",
+        metric="R²",
+        params={},
+        build=_boston,
+        load=lambda quick: load_boston(return_X_y=True),
+        evaluation="repeated 10-fold CV (3 repeats)",
+        grid=GRID,
+    ),
+    "diamonds": Task(
+        name="diamonds",
+        kind="regressor",
+        metric="R²",
+        params={},
+        build=_diamonds,
+        load=load_diamonds_split,
+        evaluation="fixed 80/20 hold-out",
+    ),
+    "mnist": Task(
+        name="mnist",
+        kind="classifier",
+        metric="accuracy",
+        params={},
+        build=_mnist,
+        load=load_mnist_split,
+        evaluation="canonical 60,000/10,000 split",
+        quick_params={"max_iter": 5},
+    ),
+}

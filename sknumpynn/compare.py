@@ -1,0 +1,295 @@
+"""The main job: sknumpynn's MLPs against scikit-learn's, dataset by dataset.
+
+``python -m sknumpynn.compare`` (or ``sknumpynn-compare``) evaluates the same
+pipeline around :class:`~sknumpynn.NumpyMLPClassifier` /
+:class:`~sknumpynn.NumpyMLPRegressor` and around scikit-learn's MLPs, with the
+same hyperparameters, seeds and splits: ``cross_val_score`` on heart and
+Boston (plus a small ``GridSearchCV``), a fixed hold-out on diamonds and the
+canonical test set on MNIST. It writes ``results.md``, ``results.json`` and
+``results.png`` to ``--out``.
+"""
+
+import argparse
+import json
+import platform
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import sklearn
+from sklearn.base import clone
+from sklearn.compose import TransformedTargetRegressor
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import GridSearchCV, cross_validate
+from sklearn.neural_network import MLPClassifier, MLPRegressor
+
+import sknumpynn
+from sknumpynn import NumpyMLPClassifier, NumpyMLPRegressor
+from sknumpynn._compare_tasks import QUICK_GRID, TASKS
+
+ESTIMATORS = {
+    "classifier": {"sknumpynn": NumpyMLPClassifier, "scikit-learn": MLPClassifier},
+    "regressor": {"sknumpynn": NumpyMLPRegressor, "scikit-learn": MLPRegressor},
+}
+
+
+class Progress:
+    """One line per step on stderr, with the elapsed time."""
+
+    def __init__(self, n_steps, stream=None):
+        self.n_steps, self.done = n_steps, 0
+        self.stream = sys.stderr if stream is None else stream
+        self.start = time.perf_counter()
+
+    def step(self, message):
+        self.done += 1
+        elapsed = time.perf_counter() - self.start
+        print(
+            f"[{self.done}/{self.n_steps} {elapsed:6.1f}s] {message}", file=self.stream
+        )
+        self.stream.flush()
+
+
+def _estimator(task, library, quick):
+    params = {"random_state": 0, **task.params}
+    if quick:
+        params.update({"max_iter": 30, **task.quick_params})
+    return ESTIMATORS[task.kind][library](**params)
+
+
+def _evaluate(task, model, data, quick):
+    """Score and fit time of one pipeline under the task's evaluation scheme."""
+    if len(data) == 2:
+        X, y = data
+        result = cross_validate(model, X, y, cv=task.splits(X, y, quick))
+        scores, fit_times = result["test_score"], result["fit_time"]
+    else:
+        X_train, y_train, X_test, y_test = data
+        start = time.perf_counter()
+        model.fit(X_train, y_train)
+        fit_times = np.array([time.perf_counter() - start])
+        scores = np.array([model.score(X_test, y_test)])
+    return {
+        "mean": float(scores.mean()),
+        "std": float(scores.std()),
+        "n_scores": int(scores.size),
+        "fit_seconds": float(fit_times.mean()),
+    }
+
+
+def _grid_search(task, estimator, data, quick):
+    X, y = data
+    model = task.build(estimator)
+    # A TransformedTargetRegressor holds the pipeline as its ``regressor``.
+    prefix = "regressor__" if isinstance(model, TransformedTargetRegressor) else ""
+    grid = QUICK_GRID if quick else task.grid
+    search = GridSearchCV(
+        model, {prefix + k: v for k, v in grid.items()}, cv=3 if quick else 5
+    )
+    start = time.perf_counter()
+    search.fit(X, y)
+    best = {
+        k.removeprefix(prefix).removeprefix("mlp__"): list(v)
+        if isinstance(v, tuple)
+        else v
+        for k, v in search.best_params_.items()
+    }
+    return {
+        "best_score": float(search.best_score_),
+        "best_params": best,
+        "seconds": time.perf_counter() - start,
+    }
+
+
+def run(datasets, quick=False, data_home=None, progress=None):
+    """Run the comparison and return its results as a dict."""
+    results = {}
+    for name in datasets:
+        task = TASKS[name]
+        try:
+            data = task.load(quick) if name != "mnist" else task.load(quick, data_home)
+        except (OSError, ValueError) as exc:
+            results[name] = {"skipped": f"{type(exc).__name__}: {exc}"}
+            if progress:
+                progress.step(f"{name}: skipped ({exc})")
+            continue
+        entry = {
+            "metric": task.metric,
+            "evaluation": task.evaluation,
+            "params": task.params,
+        }
+        for library in ("sknumpynn", "scikit-learn"):
+            model = task.build(_estimator(task, library, quick))
+            entry[library] = _evaluate(task, model, data, quick)
+            if progress:
+                score = entry[library]
+                progress.step(
+                    f"{name}: {library:<12} {task.metric} {score['mean']:.4f} "
+                    f"± {score['std']:.4f}, fit {score['fit_seconds']:.2f}s"
+                )
+        if task.baseline is not None:
+            entry["baseline"] = _evaluate(task, task.baseline(), data, quick)
+            entry["baseline"]["name"] = type(task.baseline()[-1]).__name__
+            if progress:
+                progress.step(f"{name}: baseline {entry['baseline']['mean']:.4f}")
+        if task.grid is not None:
+            entry["grid"] = {}
+            for library in ("sknumpynn", "scikit-learn"):
+                estimator = _estimator(task, library, quick)
+                entry["grid"][library] = _grid_search(
+                    task, clone(estimator), data, quick
+                )
+                if progress:
+                    best = entry["grid"][library]
+                    progress.step(
+                        f"{name}: {library:<12} grid best {best['best_score']:.4f} "
+                        f"{best['best_params']} in {best['seconds']:.1f}s"
+                    )
+        entry["speedup"] = (
+            entry["scikit-learn"]["fit_seconds"] / entry["sknumpynn"]["fit_seconds"]
+        )
+        results[name] = entry
+    return results
+
+
+def environment():
+    """Machine and library versions, for the report's header."""
+    import os
+
+    return {
+        "python": platform.python_version(),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.system()}",
+        "numpy": np.__version__,
+        "scikit-learn": sklearn.__version__,
+        "sknumpynn": sknumpynn.__version__,
+    }
+
+
+def to_markdown(results, env, quick):
+    """The results table and the grid-search table as Markdown."""
+    lines = [
+        "# sknumpynn vs scikit-learn MLP" + (" (quick run)" if quick else ""),
+        "",
+        ", ".join(f"{k} {v}" for k, v in env.items()),
+        "",
+        "| dataset | evaluation | metric | sknumpynn | scikit-learn | baseline "
+        "| fit s (sknumpynn) | fit s (scikit-learn) | speed-up |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, entry in results.items():
+        if "skipped" in entry:
+            lines.append(f"| {name} | skipped: {entry['skipped']} | | | | | | | |")
+            continue
+        ours, theirs = entry["sknumpynn"], entry["scikit-learn"]
+        base = entry.get("baseline")
+        base_text = (
+            f"{base['name']} {base['mean']:.4f} ± {base['std']:.4f}" if base else ""
+        )
+        lines.append(
+            f"| {name} | {entry['evaluation']} | {entry['metric']} "
+            f"| {ours['mean']:.4f} ± {ours['std']:.4f} "
+            f"| {theirs['mean']:.4f} ± {theirs['std']:.4f} | {base_text} "
+            f"| {ours['fit_seconds']:.3f} | {theirs['fit_seconds']:.3f} "
+            f"| {entry['speedup']:.2f}x |"
+        )
+    grids = {n: e["grid"] for n, e in results.items() if "grid" in e}
+    if grids:
+        lines += [
+            "",
+            "GridSearchCV over hidden_layer_sizes x alpha x learning_rate_init:",
+            "",
+            "| dataset | estimator | best CV score | best parameters | seconds |",
+            "|---|---|---|---|---|",
+        ]
+        for name, grid in grids.items():
+            for library, best in grid.items():
+                lines.append(
+                    f"| {name} | {library} | {best['best_score']:.4f} "
+                    f"| {best['best_params']} | {best['seconds']:.1f} |"
+                )
+    lines += ["", "Hyperparameters (both estimators, random_state=0):", ""]
+    for name, entry in results.items():
+        if "params" in entry:
+            lines.append(f"- {name}: {entry['params'] or 'scikit-learn defaults'}")
+    return "\n".join(lines) + "\n"
+
+
+def plot(results, path):
+    """Scores and fit times side by side, one bar pair per dataset."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    names = [n for n, e in results.items() if "skipped" not in e]
+    x = np.arange(len(names))
+    fig, (ax_score, ax_time) = plt.subplots(1, 2, figsize=(11, 4))
+    for offset, library in ((-0.2, "sknumpynn"), (0.2, "scikit-learn")):
+        means = [results[n][library]["mean"] for n in names]
+        stds = [results[n][library]["std"] for n in names]
+        times = [results[n][library]["fit_seconds"] for n in names]
+        ax_score.bar(x + offset, means, 0.4, yerr=stds, label=library, capsize=3)
+        ax_time.bar(x + offset, times, 0.4, label=library)
+    labels = [f"{n}\n({results[n]['metric']})" for n in names]
+    for ax, title in (
+        (ax_score, "score (mean ± std)"),
+        (ax_time, "fit time per fit [s]"),
+    ):
+        ax.set_xticks(x, labels)
+        ax.set_title(title)
+        ax.legend()
+    ax_score.set_ylim(min(0.5, *(results[n]["sknumpynn"]["mean"] for n in names)), 1.0)
+    ax_time.set_yscale("log")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def main(argv=None):
+    """Command-line entry point of ``sknumpynn-compare``."""
+    parser = argparse.ArgumentParser(
+        prog="sknumpynn-compare", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument(
+        "--datasets",
+        nargs="+",
+        choices=sorted(TASKS),
+        default=list(TASKS),
+        help="datasets to run (default: all; MNIST is skipped if not available)",
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="small subsets, few epochs"
+    )
+    parser.add_argument("--out", default="compare-results", help="output folder")
+    parser.add_argument("--data-home", default=None, help="folder holding mnist/")
+    args = parser.parse_args(argv)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    n_steps = sum(
+        2 + (TASKS[n].baseline is not None) + 2 * (TASKS[n].grid is not None)
+        for n in args.datasets
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        results = run(args.datasets, args.quick, args.data_home, Progress(n_steps))
+    env = environment()
+    markdown = to_markdown(results, env, args.quick)
+    (out / "results.md").write_text(markdown, encoding="utf-8")
+    (out / "results.json").write_text(
+        json.dumps(
+            {"environment": env, "quick": args.quick, "results": results}, indent=2
+        )
+    )
+    try:
+        plot(results, out / "results.png")
+    except ImportError:
+        print("matplotlib is not installed: no figure (pip install 'sknumpynn[plot]')")
+    print(markdown)
+    print(f"Written to {out.resolve()}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,65 @@
+"""Smoke tests of the main job (``--quick``) and of every example script."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sknumpynn import compare
+
+ROOT = Path(__file__).resolve().parents[1]
+HAS_MNIST = (
+    bool(os.environ.get("SKNUMPYNN_DATA"))
+    and (Path(os.environ.get("SKNUMPYNN_DATA", "")) / "mnist").is_dir()
+)
+
+
+def test_compare_quick_writes_report(tmp_path, capsys):
+    pytest.importorskip("matplotlib")
+    datasets = ["heart", "boston", "diamonds"] + (["mnist"] if HAS_MNIST else [])
+    assert (
+        compare.main(["--quick", "--out", str(tmp_path), "--datasets", *datasets]) == 0
+    )
+    report = json.loads((tmp_path / "results.json").read_text())
+    for name in datasets:
+        entry = report["results"][name]
+        for library in ("sknumpynn", "scikit-learn"):
+            assert 0 < entry[library]["fit_seconds"]
+            assert entry[library]["mean"] > (0.5 if name != "boston" else 0.3)
+    assert "LogisticRegression" in (tmp_path / "results.md").read_text()
+    assert set(report["results"]["heart"]["grid"]) == {"sknumpynn", "scikit-learn"}
+    assert (tmp_path / "results.png").stat().st_size > 10_000
+    err = capsys.readouterr().err
+    assert "heart: sknumpynn" in err  # progress lines
+
+
+def test_compare_skips_missing_mnist(tmp_path, monkeypatch):
+    monkeypatch.delenv("SKNUMPYNN_DATA", raising=False)
+
+    def offline(*args, **kwargs):
+        raise OSError("no network")
+
+    import sklearn.datasets
+
+    monkeypatch.setattr(sklearn.datasets, "fetch_openml", offline)
+    results = compare.run(["mnist"], quick=True, data_home=str(tmp_path))
+    assert "could not be downloaded" in results["mnist"]["skipped"]
+
+
+@pytest.mark.parametrize("script", ["heart", "boston", "diamonds", "mnist"])
+def test_example_runs_quick(script):
+    if script == "mnist" and not HAS_MNIST:
+        if os.environ.get("CI"):
+            pytest.fail("CI must set SKNUMPYNN_DATA")
+        pytest.skip("MNIST not available")
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "examples" / f"{script}.py"), "--quick"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "best parameters" in result.stdout
