@@ -17,6 +17,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import (
     _check_sample_weight,
+    _num_samples,
     check_is_fitted,
     validate_data,
 )
@@ -26,6 +27,10 @@ from sknumpynn.nn import SGD, Adam, Network
 from sknumpynn.nn.network import forward_pass
 
 STOCHASTIC_SOLVERS = ("sgd", "adam")
+
+#: With ``dtype='auto'``, stochastic training on this many rows or more runs in
+#: float32; smaller problems follow scikit-learn's precision rule.
+AUTO_FLOAT32_MIN_SAMPLES = 10_000
 
 
 class BaseNumpyMLP(BaseEstimator, metaclass=ABCMeta):
@@ -67,6 +72,7 @@ class BaseNumpyMLP(BaseEstimator, metaclass=ABCMeta):
             Options(Real, {np.inf}),
         ],
         "max_fun": [Interval(Integral, 1, None, closed="left")],
+        "dtype": [StrOptions({"auto", "float32", "float64"})],
     }
 
     @abstractmethod
@@ -96,6 +102,7 @@ class BaseNumpyMLP(BaseEstimator, metaclass=ABCMeta):
         epsilon,
         n_iter_no_change,
         max_fun,
+        dtype,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -121,11 +128,13 @@ class BaseNumpyMLP(BaseEstimator, metaclass=ABCMeta):
         self.epsilon = epsilon
         self.n_iter_no_change = n_iter_no_change
         self.max_fun = max_fun
+        self.dtype = dtype
 
     # -- hooks of the two estimators ---------------------------------------
     @abstractmethod
-    def _validate_input(self, X, y, incremental, reset):
-        """Validate ``X, y``; return ``X`` and the 2-D training target ``Y``."""
+    def _validate_input(self, X, y, incremental, reset, dtype):
+        """Validate ``X, y`` (``X`` converted to ``dtype``); return ``X`` and the
+        2-D training target ``Y``."""
 
     @abstractmethod
     def _loss_name(self):
@@ -145,12 +154,39 @@ class BaseNumpyMLP(BaseEstimator, metaclass=ABCMeta):
             )
         return [int(s) for s in sizes]
 
+    def _compute_dtype(self, X, first_pass):
+        """The dtype to train in.
+
+        The existing weights' dtype when warm-starting or in ``partial_fit``;
+        else the ``dtype`` parameter, where ``'auto'`` means float32 for the
+        stochastic solvers on at least :data:`AUTO_FLOAT32_MIN_SAMPLES` rows
+        and otherwise scikit-learn's rule (float32 input trains in float32,
+        anything else in float64).
+        """
+        if not first_pass:
+            return self.coefs_[0].dtype
+        if self.dtype != "auto":
+            return np.dtype(self.dtype)
+        try:
+            n_samples = _num_samples(X)
+        except TypeError:  # not array-like: validation will say so
+            n_samples = 0
+        if self.solver in STOCHASTIC_SOLVERS and n_samples >= AUTO_FLOAT32_MIN_SAMPLES:
+            return np.dtype(np.float32)
+        return (np.float64, np.float32)
+
     def _fit(self, X, y, sample_weight=None, incremental=False):
         hidden = self._hidden_layer_sizes()
         first_pass = not hasattr(self, "coefs_") or (
             not self.warm_start and not incremental
         )
-        X, Y = self._validate_input(X, y, incremental, reset=first_pass)
+        X, Y = self._validate_input(
+            X,
+            y,
+            incremental,
+            reset=first_pass,
+            dtype=self._compute_dtype(X, first_pass),
+        )
         if sample_weight is not None:
             sample_weight = _validate_sample_weight(sample_weight, X)
         if sp.issparse(X) and X.format == "csc":
@@ -310,10 +346,14 @@ class BaseNumpyMLP(BaseEstimator, metaclass=ABCMeta):
     def _forward(self, X):
         """Validated network output for ``X``, computed in memory-bounded chunks."""
         check_is_fitted(self)
-        X = validate_data(self, X, accept_sparse=["csr", "csc"], reset=False)
+        dtype = self.coefs_[0].dtype
+        # Float input of the other precision is cast chunk by chunk, not whole.
+        other = np.float64 if dtype == np.float32 else np.float32
+        X = validate_data(
+            self, X, accept_sparse=["csr", "csc"], reset=False, dtype=(dtype, other)
+        )
         if sp.issparse(X) and X.format == "csc":
             X = X.tocsr()
-        dtype = self.coefs_[0].dtype
         row_bytes = dtype.itemsize * sum(c.shape[1] for c in self.coefs_)
         chunk = max(1, int(get_config()["working_memory"] * 2**20 // row_bytes))
         return forward_pass(

@@ -27,7 +27,8 @@ class NumpyMLPClassifier(ClassifierMixin, BaseNumpyMLP):
     Same parameters, defaults and fitted attributes as
     :class:`sklearn.neural_network.MLPClassifier`: it minimises the log-loss
     (softmax output for multiclass, logistic outputs for binary and multilabel
-    targets) with L-BFGS, SGD or Adam. Float32 input trains in float32.
+    targets) with L-BFGS, SGD or Adam. On large data it computes in float32
+    (see ``dtype``).
 
     Parameters
     ----------
@@ -94,6 +95,7 @@ class NumpyMLPClassifier(ClassifierMixin, BaseNumpyMLP):
         epsilon=1e-8,
         n_iter_no_change=10,
         max_fun=15000,
+        dtype="auto",
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -120,16 +122,17 @@ class NumpyMLPClassifier(ClassifierMixin, BaseNumpyMLP):
             epsilon=epsilon,
             n_iter_no_change=n_iter_no_change,
             max_fun=max_fun,
+            dtype=dtype,
         )
 
-    def _validate_input(self, X, y, incremental, reset):
+    def _validate_input(self, X, y, incremental, reset, dtype):
         X, y = validate_data(
             self,
             X,
             y,
             accept_sparse=["csr", "csc"],
             multi_output=True,
-            dtype=(np.float64, np.float32),
+            dtype=dtype,
             reset=reset,
         )
         if y.ndim == 2 and y.shape[1] == 1:

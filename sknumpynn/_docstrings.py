@@ -86,6 +86,18 @@ COMMON_PARAMETERS = """\
 
     max_fun : int, default=15000
         Maximum number of loss evaluations of 'lbfgs'.
+
+    dtype : {'auto', 'float32', 'float64'}, default='auto'
+        Precision of the weights and of all training and prediction
+        arithmetic. float32 halves memory traffic and runs matrix products
+        about twice as fast, with no measurable loss of accuracy for MLPs;
+        float64 input is converted once, during validation. 'auto' trains the
+        stochastic solvers ('sgd', 'adam') in float32 on 10,000 rows or more,
+        where speed matters, and otherwise follows scikit-learn (float32 input
+        in float32, anything else in float64), so small problems and 'lbfgs'
+        reproduce scikit-learn's MLP to rounding error. Warm starts and
+        ``partial_fit`` keep the dtype of the first fit. Not a scikit-learn
+        parameter.
 """
 
 COMMON_ATTRIBUTES = """\
@@ -109,8 +121,9 @@ COMMON_ATTRIBUTES = """\
         Number of training samples seen by the stochastic solvers.
 
     coefs_ : list of ndarray
-        ``coefs_[i]`` holds the weights from layer ``i`` to layer ``i + 1``;
-        float32 when trained on float32 input, else float64.
+        ``coefs_[i]`` holds the weights from layer ``i`` to layer ``i + 1``,
+        of the training ``dtype``; all weights and biases are views into one
+        flat parameter vector.
 
     intercepts_ : list of ndarray
         ``intercepts_[i]`` holds the biases of layer ``i + 1``.

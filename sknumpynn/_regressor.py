@@ -22,7 +22,8 @@ class NumpyMLPRegressor(RegressorMixin, BaseNumpyMLP):
     Same parameters, defaults and fitted attributes as
     :class:`sklearn.neural_network.MLPRegressor`: it minimises half the squared
     error (identity output) or half the Poisson deviance (exponential output)
-    with L-BFGS, SGD or Adam. Float32 input trains in float32.
+    with L-BFGS, SGD or Adam. On large data it computes in float32
+    (see ``dtype``).
 
     Parameters
     ----------
@@ -99,6 +100,7 @@ class NumpyMLPRegressor(RegressorMixin, BaseNumpyMLP):
         epsilon=1e-8,
         n_iter_no_change=10,
         max_fun=15000,
+        dtype="auto",
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -125,9 +127,10 @@ class NumpyMLPRegressor(RegressorMixin, BaseNumpyMLP):
             epsilon=epsilon,
             n_iter_no_change=n_iter_no_change,
             max_fun=max_fun,
+            dtype=dtype,
         )
 
-    def _validate_input(self, X, y, incremental, reset):
+    def _validate_input(self, X, y, incremental, reset, dtype):
         X, y = validate_data(
             self,
             X,
@@ -135,7 +138,7 @@ class NumpyMLPRegressor(RegressorMixin, BaseNumpyMLP):
             accept_sparse=["csr", "csc"],
             multi_output=True,
             y_numeric=True,
-            dtype=(np.float64, np.float32),
+            dtype=dtype,
             reset=reset,
         )
         if y.ndim == 2 and y.shape[1] == 1:

@@ -33,15 +33,18 @@ def regression():
     return X, y / y.std()
 
 
+EXTRA_PARAMETERS = {"dtype": "auto"}
+
+
 def test_same_parameters_and_defaults_as_sklearn():
     ours = NumpyMLPClassifier().get_params()
     theirs = MLPClassifier().get_params()
-    assert ours == theirs
+    assert ours == {**theirs, **EXTRA_PARAMETERS}
     from sklearn.neural_network import MLPRegressor
 
     theirs = MLPRegressor().get_params()
     theirs.setdefault("loss", "squared_error")  # added in scikit-learn 1.7
-    assert NumpyMLPRegressor().get_params() == theirs
+    assert NumpyMLPRegressor().get_params() == {**theirs, **EXTRA_PARAMETERS}
 
 
 @pytest.mark.parametrize("Estimator", [NumpyMLPClassifier, NumpyMLPRegressor])
@@ -213,13 +216,55 @@ def test_pandas_input_keeps_feature_names(iris):
     np.testing.assert_array_equal(clf.predict(frame), from_array)
 
 
-def test_float32_input_trains_in_float32(iris):
+@pytest.mark.parametrize(
+    "dtype, X_dtype, expected",
+    [
+        ("float32", np.float64, np.float32),
+        ("float32", np.int64, np.float32),
+        ("float64", np.float32, np.float64),
+        ("auto", np.float32, np.float32),
+        ("auto", np.float64, np.float64),
+        ("auto", np.int64, np.float64),
+    ],
+)
+def test_training_dtype(iris, dtype, X_dtype, expected):
     X, y = iris
-    clf = NumpyMLPClassifier(max_iter=20, random_state=0).fit(X.astype(np.float32), y)
-    assert all(c.dtype == np.float32 for c in clf.coefs_ + clf.intercepts_)
-    assert clf.predict_proba(X.astype(np.float32)).dtype == np.float32
-    ref = NumpyMLPClassifier(max_iter=20, random_state=0).fit(X, y)
-    np.testing.assert_allclose(clf.coefs_[0], ref.coefs_[0], atol=1e-3)
+    X = (X * 10).astype(X_dtype)
+    clf = NumpyMLPClassifier(max_iter=20, random_state=0, dtype=dtype).fit(X, y)
+    assert all(c.dtype == expected for c in clf.coefs_ + clf.intercepts_)
+    assert clf.predict_proba(X).dtype == expected
+    # Prediction from either float precision agrees.
+    np.testing.assert_allclose(
+        clf.predict_proba(X.astype(np.float32)),
+        clf.predict_proba(X.astype(np.float64)),
+        rtol=1e-5,
+        atol=1e-6,
+    )
+
+
+def test_auto_dtype_is_float32_on_large_data():
+    X, y = make_classification(n_samples=10_000, n_features=5, random_state=0)
+    for solver, expected in (("adam", np.float32), ("sgd", np.float32)):
+        clf = NumpyMLPClassifier(hidden_layer_sizes=(4,), max_iter=1, solver=solver)
+        assert clf.fit(X, y).coefs_[0].dtype == expected
+    lbfgs = NumpyMLPClassifier(hidden_layer_sizes=(4,), max_iter=2, solver="lbfgs")
+    assert lbfgs.fit(X, y).coefs_[0].dtype == np.float64
+    small = NumpyMLPClassifier(hidden_layer_sizes=(4,), max_iter=1)
+    assert small.fit(X[:9_999], y[:9_999]).coefs_[0].dtype == np.float64
+
+
+def test_float32_and_float64_training_agree(iris):
+    X, y = iris
+    f32 = NumpyMLPClassifier(max_iter=20, random_state=0, dtype="float32").fit(X, y)
+    f64 = NumpyMLPClassifier(max_iter=20, random_state=0, dtype="float64").fit(X, y)
+    np.testing.assert_allclose(f32.coefs_[0], f64.coefs_[0], atol=1e-3)
+
+
+def test_partial_fit_keeps_the_first_calls_dtype(iris):
+    X, y = iris
+    clf = NumpyMLPClassifier(dtype="float64").partial_fit(X, y, classes=[0, 1, 2])
+    clf.set_params(dtype="float32").partial_fit(X, y)
+    assert clf.coefs_[0].dtype == np.float64
 
 
 def test_coefs_are_views_of_one_flat_vector(iris):

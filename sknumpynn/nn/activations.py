@@ -70,9 +70,10 @@ def tanh_derivative(A, delta):
 def relu_derivative(A, delta):
     r"""Multiply ``delta`` by :math:`f'(z) = [a > 0]`, overwriting ``A``.
 
-    ``A >= 0`` after a ReLU, so :math:`\operatorname{sign}(a) = [a > 0]`.
+    The indicator is written into ``A`` as 0.0/1.0 (``np.greater`` with a
+    float output: several times faster than ``np.sign`` or a boolean mask).
     """
-    np.sign(A, out=A)
+    np.greater(A, 0, out=A)
     delta *= A
 
 

@@ -234,7 +234,7 @@ class Network:
             # OpenBLAS whose threads then fight NumPy's for the cores.)
             n = self.n_coef_params
             penalty_grad = workspace.scratch[:n]
-            np.multiply(self.params[:n], alpha / sw_sum, out=penalty_grad)
+            np.multiply(self.params[:n], float(alpha / sw_sum), out=penalty_grad)
             workspace.grad[:n] += penalty_grad
 
 
@@ -264,6 +264,8 @@ def forward_pass(X, coefs, intercepts, activation, output_activation, batch_size
         stop = min(start + batch_size, n_samples)
         targets = [buf[: stop - start] for buf in buffers] + [out[start:stop]]
         A = X[start:stop]
+        if A.dtype != dtype:
+            A = A.astype(dtype)
         for layer, (W, b, Z) in enumerate(zip(coefs, intercepts, targets)):
             _dot(A, W, out=Z)
             Z += b

@@ -6,6 +6,8 @@ buffer, so a step allocates nothing. The update rules and the learning-rate
 schedules are scikit-learn's, so the same gradients give the same parameters.
 """
 
+import math
+
 import numpy as np
 
 
@@ -65,13 +67,13 @@ class SGD:
     def step(self, params, grad):
         """Update ``params`` in place from the gradient ``grad``."""
         v, scaled_grad = self.velocity, self._scratch
-        np.multiply(grad, self.learning_rate, out=scaled_grad)
-        v *= self.momentum
+        np.multiply(grad, float(self.learning_rate), out=scaled_grad)
+        v *= float(self.momentum)
         v -= scaled_grad
         if self.nesterov:
             params -= scaled_grad
             scaled_grad[...] = v
-            scaled_grad *= self.momentum
+            scaled_grad *= float(self.momentum)
             params += scaled_grad
         else:
             params += v
@@ -114,6 +116,20 @@ class Adam:
         \eta_t &= \eta \frac{\sqrt{1 - \beta_2^t}}{1 - \beta_1^t}, \qquad
         \theta \leftarrow \theta - \eta_t \frac{m}{\sqrt{v} + \epsilon}.
 
+    To save two of the twelve passes over the parameters that a step costs
+    in NumPy, the moments are stored unnormalised,
+    :math:`M = m / (1 - \beta_1)` and :math:`V = v / (1 - \beta_2)`, so that
+    :math:`M \leftarrow \beta_1 M + g` and
+    :math:`V \leftarrow \beta_2 V + g^2`, and the constants move into the
+    step:
+
+    .. math:: \theta \leftarrow \theta - \eta_t
+        \frac{1 - \beta_1}{\sqrt{1 - \beta_2}}
+        \frac{M}{\sqrt{V} + \epsilon / \sqrt{1 - \beta_2}},
+
+    which is the same update. :attr:`m` and :attr:`v` give the textbook
+    moments.
+
     Parameters
     ----------
     n_params : int
@@ -136,8 +152,8 @@ class Adam:
         self.learning_rate = float(learning_rate_init)
         self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
         self.t = 0
-        self.m = np.zeros(n_params, dtype=dtype)
-        self.v = np.zeros(n_params, dtype=dtype)
+        self._M = np.zeros(n_params, dtype=dtype)
+        self._V = np.zeros(n_params, dtype=dtype)
         self._scratch = np.empty(n_params, dtype=dtype)
 
     def __repr__(self):
@@ -146,26 +162,37 @@ class Adam:
             f"beta_2={self.beta_2}, epsilon={self.epsilon:g}, t={self.t})"
         )
 
+    @property
+    def m(self):
+        """First-moment estimate :math:`m` (a copy)."""
+        return self._M * (1 - self.beta_1)
+
+    @property
+    def v(self):
+        """Second-moment estimate :math:`v` (a copy)."""
+        return self._V * (1 - self.beta_2)
+
     def step(self, params, grad):
         """Update ``params`` in place from the gradient ``grad``."""
         self.t += 1
-        m, v, tmp = self.m, self.v, self._scratch
-        m *= self.beta_1
-        np.multiply(grad, 1 - self.beta_1, out=tmp)
-        m += tmp
-        v *= self.beta_2
+        M, V, tmp = self._M, self._V, self._scratch
+        M *= self.beta_1
+        M += grad
+        V *= self.beta_2
         np.square(grad, out=tmp)
-        tmp *= 1 - self.beta_2
-        v += tmp
-        self.learning_rate = (
+        V += tmp
+        # Python floats, not NumPy float64 scalars: under NumPy 2's promotion
+        # rules a float64 scalar would turn every float32 pass into a cast.
+        self.learning_rate = float(
             self.learning_rate_init
-            * np.sqrt(1 - self.beta_2**self.t)
+            * math.sqrt(1 - self.beta_2**self.t)
             / (1 - self.beta_1**self.t)
         )
-        np.sqrt(v, out=tmp)
-        tmp += self.epsilon
-        np.divide(m, tmp, out=tmp)
-        tmp *= self.learning_rate
+        root = math.sqrt(1 - self.beta_2)
+        np.sqrt(V, out=tmp)
+        tmp += self.epsilon / root
+        np.divide(M, tmp, out=tmp)
+        tmp *= self.learning_rate * (1 - self.beta_1) / root
         params -= tmp
 
     def iteration_ends(self, time_step):
