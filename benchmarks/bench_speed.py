@@ -90,10 +90,10 @@ def torch_epoch_seconds(hidden, fused, quick):
     import json
     import subprocess
 
+    here = os.path.dirname(os.path.abspath(__file__))
     code = (
-        "import json, sys; sys.path.insert(0, %r); import bench_speed as b; "
-        "print(json.dumps(b.torch_per_epoch(%r, %r, %r)))"
-        % (os.path.dirname(os.path.abspath(__file__)), hidden, fused, quick)
+        f"import json, sys; sys.path.insert(0, {here!r}); import bench_speed as b; "
+        f"print(json.dumps(b.torch_per_epoch({hidden!r}, {fused!r}, {quick!r})))"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
@@ -271,27 +271,24 @@ def main(argv=None):
             print(f"  {key:<14} {seconds:8.4f} s/epoch")
         ours64, ours32 = times["sknumpynn f64"], times["sknumpynn f32"]
         print(f"  GEMM floor     {floor:8.4f} s/epoch (float32)")
-        print(
-            f"  speed-up vs sklearn, float64 input: {times['sklearn f64'] / ours64:.2f}x"
-        )
-        print(
-            f"  speed-up vs sklearn, float32 input: {times['sklearn f32'] / ours32:.2f}x"
-        )
+        for precision, ours in (("64", ours64), ("32", ours32)):
+            ratio = times[f"sklearn f{precision}"] / ours
+            print(f"  speed-up vs sklearn, float{precision} input: {ratio:.2f}x")
         if "torch fused" in times:
             print(
                 f"  speed-up vs torch fused Adam: {times['torch fused'] / ours32:.2f}x"
                 f" (plain Adam: {times['torch'] / ours32:.2f}x)"
             )
         print(
-            f"  sknumpynn epoch / GEMM floor: f32 {ours32 / floor:.2f}, f64 {ours64 / floor:.2f}\n"
+            f"  sknumpynn epoch / GEMM floor: f32 {ours32 / floor:.2f}, "
+            f"f64 {ours64 / floor:.2f}\n"
         )
     pred_rows = 100_000 if args.quick else 1_000_000
     pred = predict_bench(pred_rows, repeats)
     print(f"## predict_proba on {pred_rows:,} x 784 float32 rows, hidden (100,)")
     for name, (rate, peak) in pred.items():
-        print(
-            f"  {name:<13} {rate:12,.0f} rows/s, peak extra memory {peak / 2**20:8.1f} MiB"
-        )
+        mib = peak / 2**20
+        print(f"  {name:<13} {rate:12,.0f} rows/s, peak extra memory {mib:8.1f} MiB")
     print(
         f"  throughput ratio: {pred['sknumpynn'][0] / pred['scikit-learn'][0]:.2f}x; "
         f"working_memory = {sklearn.get_config()['working_memory']} MiB"
