@@ -2,7 +2,6 @@
 
 from sknumpynn._classifier import NumpyMLPClassifier
 from sknumpynn._regressor import NumpyMLPRegressor
-
-__version__ = "0.1.0"
+from sknumpynn._version import __version__
 
 __all__ = ["NumpyMLPClassifier", "NumpyMLPRegressor", "__version__"]

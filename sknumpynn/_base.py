@@ -4,25 +4,30 @@ scikit-learn glue only; the math is in :mod:`sknumpynn.nn` and the training
 loop in :mod:`sknumpynn._training`.
 """
 
+import re
 import warnings
 from abc import ABCMeta, abstractmethod
+from contextlib import contextmanager
 from numbers import Integral, Real
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn import get_config
 from sklearn.base import BaseEstimator, is_classifier
+from sklearn.exceptions import InconsistentVersionWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import (
     _check_sample_weight,
     _num_samples,
+    check_array,
     check_is_fitted,
     validate_data,
 )
 
 from sknumpynn._training import train_lbfgs, train_stochastic
+from sknumpynn._version import __version__
 from sknumpynn.nn import SGD, Adam, Network
 from sknumpynn.nn.network import forward_pass
 
@@ -31,6 +36,9 @@ STOCHASTIC_SOLVERS = ("sgd", "adam")
 #: With ``dtype='auto'``, stochastic training on this many rows or more runs in
 #: float32; smaller problems follow scikit-learn's precision rule.
 AUTO_FLOAT32_MIN_SAMPLES = 10_000
+
+#: Upper bound of the activations of one predict chunk, in MiB.
+PREDICT_CHUNK_MIB = 32
 
 
 class BaseNumpyMLP(BaseEstimator, metaclass=ABCMeta):
@@ -180,15 +188,12 @@ class BaseNumpyMLP(BaseEstimator, metaclass=ABCMeta):
         first_pass = not hasattr(self, "coefs_") or (
             not self.warm_start and not incremental
         )
-        X, Y = self._validate_input(
-            X,
-            y,
-            incremental,
-            reset=first_pass,
-            dtype=self._compute_dtype(X, first_pass),
-        )
+        dtype = self._compute_dtype(X, first_pass)
+        with _naming_the_bad_argument(X):
+            X, Y = self._validate_input(X, y, incremental, first_pass, dtype)
         if sample_weight is not None:
-            sample_weight = _validate_sample_weight(sample_weight, X)
+            with _naming_the_bad_argument(culprit="sample_weight"):
+                sample_weight = _validate_sample_weight(sample_weight, X)
         if sp.issparse(X) and X.format == "csc":
             X = X.tocsr()  # row slicing for mini-batches
         layer_units = [X.shape[1], *hidden, Y.shape[1]]
@@ -343,25 +348,33 @@ class BaseNumpyMLP(BaseEstimator, metaclass=ABCMeta):
         return train_index, validation_score
 
     # -- prediction --------------------------------------------------------
-    def _forward(self, X):
-        """Validated network output for ``X``, computed in memory-bounded chunks."""
+    def _forward(self, X, output_activation=None):
+        """Validated network output for ``X``, computed in memory-bounded chunks.
+
+        ``output_activation='identity'`` returns the output layer's
+        pre-activations (logits) instead.
+        """
         check_is_fitted(self)
         dtype = self.coefs_[0].dtype
         # Float input of the other precision is cast chunk by chunk, not whole.
         other = np.float64 if dtype == np.float32 else np.float32
-        X = validate_data(
-            self, X, accept_sparse=["csr", "csc"], reset=False, dtype=(dtype, other)
-        )
+        with _naming_the_bad_argument(culprit="X"):
+            X = validate_data(
+                self, X, accept_sparse=["csr", "csc"], reset=False, dtype=(dtype, other)
+            )
         if sp.issparse(X) and X.format == "csc":
             X = X.tocsr()
         row_bytes = dtype.itemsize * sum(c.shape[1] for c in self.coefs_)
-        chunk = max(1, int(get_config()["working_memory"] * 2**20 // row_bytes))
+        # Chunks of at most PREDICT_CHUNK_MIB (cache-friendly, and as fast as
+        # bigger ones), never more than scikit-learn's working_memory.
+        budget = min(get_config()["working_memory"], PREDICT_CHUNK_MIB) * 2**20
+        chunk = max(1, int(budget // row_bytes))
         return forward_pass(
             X,
             self.coefs_,
             self.intercepts_,
             self.activation,
-            self.out_activation_,
+            output_activation or self.out_activation_,
             batch_size=chunk,
         )
 
@@ -369,6 +382,52 @@ class BaseNumpyMLP(BaseEstimator, metaclass=ABCMeta):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         return tags
+
+    def __getstate__(self):
+        state = super().__getstate__()
+        state["_sknumpynn_version"] = __version__
+        return state
+
+    def __setstate__(self, state):
+        # scikit-learn's own mechanism warns about its version; do the same for
+        # ours, with its warning class, so one filter covers both.
+        original = state.pop("_sknumpynn_version", "unknown")
+        if original != __version__:
+            warnings.warn(
+                InconsistentVersionWarning(
+                    estimator_name=f"{type(self).__name__} (sknumpynn)",
+                    current_sklearn_version=__version__,
+                    original_sklearn_version=original,
+                )
+            )
+        super().__setstate__(state)
+
+
+_NAMES_AN_ARGUMENT = re.compile(r"\b(X|y|sample_weight)\b")
+
+
+@contextmanager
+def _naming_the_bad_argument(X=None, culprit=None):
+    """Prefix a validation error that does not say which argument is bad.
+
+    scikit-learn's messages such as "could not convert string to float" or
+    "Complex data not supported" do not name the argument; this re-raises them
+    (same type, original text kept) as "Invalid X: ..." or "Invalid y: ...",
+    finding the culprit by validating ``X`` alone when it is not given.
+    """
+    try:
+        yield
+    except (ValueError, TypeError) as exc:
+        message = str(exc)
+        if _NAMES_AN_ARGUMENT.search(message):
+            raise
+        if culprit is None:
+            try:
+                check_array(X, accept_sparse=True, dtype="numeric")
+                culprit = "y"
+            except (ValueError, TypeError):
+                culprit = "X"
+        raise type(exc)(f"Invalid {culprit}: {message}") from exc
 
 
 def _validate_sample_weight(sample_weight, X):

@@ -1,6 +1,7 @@
 """NumpyMLPClassifier: a drop-in replacement for scikit-learn's MLPClassifier."""
 
 import numpy as np
+from scipy.special import logsumexp
 from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.metrics import accuracy_score
 from sklearn.preprocessing import LabelBinarizer
@@ -269,13 +270,22 @@ class NumpyMLPClassifier(ClassifierMixin, BaseNumpyMLP):
             # probability inside (0, 1), as the log-loss does when training.
             eps = np.finfo(P.dtype).eps
             np.clip(P, eps, 1 - eps, out=P)
+        else:  # softmax: no exact zeros, so log(P) is finite
+            np.maximum(P, np.finfo(P.dtype).tiny, out=P)
         if self.n_outputs_ == 1:
             P = P.ravel()
             return np.column_stack([1 - P, P])
         return P
 
     def predict_log_proba(self, X):
-        """Logarithm of the probability estimates.
+        """Logarithm of the probability estimates, computed from the logits.
+
+        Softmax outputs use :math:`\\log p_k = z_k - \\operatorname{logsumexp}(z)`
+        and logistic ones :math:`\\log p = -\\log(1 + e^{-z})`, so extreme
+        logits never give ``-inf`` or NaN. Both stay equal to
+        ``log(predict_proba(X))``: probabilities are kept at or above the
+        dtype's smallest normal number (softmax) or within
+        :math:`[\\epsilon, 1 - \\epsilon]` (logistic), as in training.
 
         Parameters
         ----------
@@ -285,10 +295,22 @@ class NumpyMLPClassifier(ClassifierMixin, BaseNumpyMLP):
         Returns
         -------
         log_y_prob : ndarray of shape (n_samples, n_classes)
-            ``log(predict_proba(X))``.
+            The log-probability of each class, in the order of ``classes_``.
         """
-        y_prob = self.predict_proba(X)
-        return np.log(y_prob, out=y_prob)
+        check_is_fitted(self)
+        Z = self._forward(X, output_activation="identity")
+        if self.out_activation_ == "softmax":
+            log_p = Z - logsumexp(Z, axis=1, keepdims=True)
+            return np.maximum(log_p, np.log(np.finfo(Z.dtype).tiny), out=log_p)
+        # Logistic outputs: log p = -log(1 + e^-z), kept within the same
+        # [eps, 1 - eps] as predict_proba so that both agree.
+        eps = np.finfo(Z.dtype).eps
+        low, high = np.log(eps), np.log1p(-eps)
+        log_p = np.clip(-np.logaddexp(0, -Z), low, high)
+        if self.n_outputs_ == 1:
+            log_q = np.clip(-np.logaddexp(0, Z), low, high)
+            return np.column_stack([log_q.ravel(), log_p.ravel()])
+        return log_p
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -170,7 +170,8 @@ def train_stochastic(
     n_train = X.shape[0] if order is None else len(order)
     workspace = Workspace(network, batch_size)
     batches = BatchIterator(X, Y, sample_weight, batch_size, network.dtype)
-    last_finite = network.params.copy()
+    # Parameters at the end of the last finite epoch, and of the one before.
+    last_finite, previous = network.params.copy(), network.params.copy()
     state.n_iter_ = 0
     try:
         for _ in range(max_iter):
@@ -183,6 +184,7 @@ def train_stochastic(
             if not (np.isfinite(epoch_loss) and np.isfinite(network.params).all()):
                 _recover_from_divergence(state, network, last_finite)
                 break
+            previous, last_finite = last_finite, previous
             last_finite[...] = network.params
             state.n_iter_ += 1
             state.t_ += n_train
@@ -220,6 +222,33 @@ def train_stochastic(
         and getattr(state, "_best_params", None) is not None
     ):
         network.params[...] = state._best_params
+    _ensure_finite_outputs(network, X, previous)
+
+
+def _ensure_finite_outputs(network, X, fallback, n_rows=1000):
+    """Check the final weights on the first training rows; fall back once.
+
+    A finite epoch loss is measured *before* each step, so the last step of an
+    exploding run can leave finite but huge weights whose outputs overflow.
+    Those are replaced by ``fallback`` (the previous epoch's weights) with a
+    warning; if even those overflow, training failed and this raises.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        if np.isfinite(network.predict(X[:n_rows])).all():
+            return
+        network.params[...] = fallback
+        if np.isfinite(network.predict(X[:n_rows])).all():
+            warnings.warn(
+                "Training diverged: the final weights give non-finite outputs; the "
+                "previous epoch's weights were restored. Scale the features (e.g. "
+                "StandardScaler) or lower learning_rate_init.",
+                ConvergenceWarning,
+            )
+            return
+    raise ValueError(
+        "Training diverged: the network's outputs are not finite. Scale the "
+        "features (e.g. StandardScaler) or lower learning_rate_init."
+    )
 
 
 def _recover_from_divergence(state, network, last_finite):
