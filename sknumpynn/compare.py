@@ -232,7 +232,11 @@ def to_markdown(results, env, quick):
                     f"| {name} | {library} | {best['best_score']:.4f} "
                     f"| {best['best_params']} | {best['seconds']:.1f} |"
                 )
-    lines += ["", "Hyperparameters (both estimators, random_state=0):", ""]
+    lines += [
+        "",
+        "Hyperparameters (both estimators; random_state=0, hold-out tasks 0, 1, 2):",
+        "",
+    ]
     for name, entry in results.items():
         if "params" in entry:
             lines.append(f"- {name}: {entry['params'] or 'scikit-learn defaults'}")
