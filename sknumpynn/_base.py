@@ -4,30 +4,26 @@ scikit-learn glue only; the math is in :mod:`sknumpynn.nn` and the training
 loop in :mod:`sknumpynn._training`.
 """
 
-import re
 import warnings
 from abc import ABCMeta, abstractmethod
-from contextlib import contextmanager
 from numbers import Integral, Real
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn import get_config
 from sklearn.base import BaseEstimator, is_classifier
-from sklearn.exceptions import InconsistentVersionWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import (
-    _check_sample_weight,
     _num_samples,
-    check_array,
     check_is_fitted,
     validate_data,
 )
 
 from sknumpynn._training import train_lbfgs, train_stochastic
-from sknumpynn._version import __version__
+from sknumpynn._validation import _naming_the_bad_argument, _validate_sample_weight
+from sknumpynn._version import VersionedPickleMixin
 from sknumpynn.nn import SGD, Adam, Network
 from sknumpynn.nn.network import forward_pass
 
@@ -41,7 +37,7 @@ AUTO_FLOAT32_MIN_SAMPLES = 10_000
 PREDICT_CHUNK_MIB = 32
 
 
-class BaseNumpyMLP(BaseEstimator, metaclass=ABCMeta):
+class BaseNumpyMLP(VersionedPickleMixin, BaseEstimator, metaclass=ABCMeta):
     """Base class of :class:`NumpyMLPClassifier` and :class:`NumpyMLPRegressor`.
 
     Do not use it directly; use the derived classes.
@@ -382,62 +378,3 @@ class BaseNumpyMLP(BaseEstimator, metaclass=ABCMeta):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         return tags
-
-    def __getstate__(self):
-        state = super().__getstate__()
-        state["_sknumpynn_version"] = __version__
-        return state
-
-    def __setstate__(self, state):
-        # scikit-learn's own mechanism warns about its version; do the same for
-        # ours, with its warning class, so one filter covers both.
-        original = state.pop("_sknumpynn_version", "unknown")
-        if original != __version__:
-            warnings.warn(
-                InconsistentVersionWarning(
-                    estimator_name=f"{type(self).__name__} (sknumpynn)",
-                    current_sklearn_version=__version__,
-                    original_sklearn_version=original,
-                )
-            )
-        super().__setstate__(state)
-
-
-_NAMES_AN_ARGUMENT = re.compile(r"\b(X|y|sample_weight)\b")
-
-
-@contextmanager
-def _naming_the_bad_argument(X=None, culprit=None):
-    """Prefix a validation error that does not say which argument is bad.
-
-    scikit-learn's messages such as "could not convert string to float" or
-    "Complex data not supported" do not name the argument; this re-raises them
-    (same type, original text kept) as "Invalid X: ..." or "Invalid y: ...",
-    finding the culprit by validating ``X`` alone when it is not given.
-    """
-    try:
-        yield
-    except (ValueError, TypeError) as exc:
-        message = str(exc)
-        if _NAMES_AN_ARGUMENT.search(message):
-            raise
-        if culprit is None:
-            try:
-                check_array(X, accept_sparse=True, dtype="numeric")
-                culprit = "y"
-            except (ValueError, TypeError):
-                culprit = "X"
-        raise type(exc)(f"Invalid {culprit}: {message}") from exc
-
-
-def _validate_sample_weight(sample_weight, X):
-    """Check shape, finiteness and sign; refuse weights that are all zero."""
-    sample_weight = _check_sample_weight(
-        sample_weight, X, dtype=X.dtype, ensure_non_negative=True
-    )
-    if not np.any(sample_weight):
-        raise ValueError(
-            "sample_weight must contain at least one non-zero weight; all "
-            f"{sample_weight.shape[0]} weights are zero."
-        )
-    return sample_weight
