@@ -25,6 +25,7 @@ from sknumpynn._training import train_lbfgs, train_stochastic
 from sknumpynn._validation import _naming_the_bad_argument, _validate_sample_weight
 from sknumpynn._version import VersionedPickleMixin
 from sknumpynn.nn import SGD, Adam, Network
+from sknumpynn.nn.dropout import Dropout
 from sknumpynn.nn.network import forward_pass
 
 STOCHASTIC_SOLVERS = ("sgd", "adam")
@@ -77,6 +78,7 @@ class BaseNumpyMLP(VersionedPickleMixin, BaseEstimator, metaclass=ABCMeta):
         ],
         "max_fun": [Interval(Integral, 1, None, closed="left")],
         "dtype": [StrOptions({"auto", "float32", "float64"})],
+        "dropout": [Interval(Real, 0, 1, closed="left"), "array-like"],
     }
 
     @abstractmethod
@@ -107,6 +109,7 @@ class BaseNumpyMLP(VersionedPickleMixin, BaseEstimator, metaclass=ABCMeta):
         n_iter_no_change,
         max_fun,
         dtype,
+        dropout,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -133,6 +136,7 @@ class BaseNumpyMLP(VersionedPickleMixin, BaseEstimator, metaclass=ABCMeta):
         self.n_iter_no_change = n_iter_no_change
         self.max_fun = max_fun
         self.dtype = dtype
+        self.dropout = dropout
 
     # -- hooks of the two estimators ---------------------------------------
     @abstractmethod
@@ -253,6 +257,31 @@ class BaseNumpyMLP(VersionedPickleMixin, BaseEstimator, metaclass=ABCMeta):
                 self.validation_scores_ = None
                 self.best_validation_score_ = None
 
+    def _dropout_rates(self, n_hidden):
+        """``dropout`` as one drop probability per hidden layer, validated."""
+        rates = np.atleast_1d(np.asarray(self.dropout, dtype=float))
+        if rates.ndim != 1 or rates.size not in (1, n_hidden):
+            raise ValueError(
+                f"dropout must be a float or one value per hidden layer ({n_hidden}),"
+                f" got {self.dropout!r}."
+            )
+        if not ((rates >= 0) & (rates < 1)).all():
+            raise ValueError(f"dropout rates must be in [0, 1), got {self.dropout!r}.")
+        return np.broadcast_to(rates, (n_hidden,))
+
+    def _dropout(self, network, batch_size, rng):
+        """The training-time :class:`Dropout`, or None when no unit is dropped.
+
+        Its generator is seeded from ``rng`` only when dropout is on, so runs
+        without dropout draw exactly the random numbers scikit-learn draws.
+        """
+        hidden_units = network.layer_units[1:-1]
+        rates = self._dropout_rates(len(hidden_units))
+        if not rates.any():
+            return None
+        generator = np.random.default_rng(rng.randint(np.iinfo(np.int32).max))
+        return Dropout(rates, hidden_units, batch_size, network.dtype, generator)
+
     def _make_optimizer(self, network):
         if self.solver == "sgd":
             return SGD(
@@ -313,6 +342,7 @@ class BaseNumpyMLP(VersionedPickleMixin, BaseEstimator, metaclass=ABCMeta):
             validation_score=validation_score,
             incremental=incremental,
             verbose=self.verbose,
+            dropout=self._dropout(network, batch_size, rng),
         )
 
     def _validation_split(self, network, X, Y, sample_weight, rng):

@@ -98,6 +98,13 @@ COMMON_PARAMETERS = """\
         reproduce scikit-learn's MLP to rounding error. Warm starts and
         ``partial_fit`` keep the dtype of the first fit. Not a scikit-learn
         parameter.
+
+    dropout : float or array-like of shape (n_layers - 2,), default=0.0
+        Inverted dropout (Srivastava et al., 2014) for the stochastic solvers:
+        during training each hidden unit is zeroed with this probability (one
+        value for all hidden layers, or one per layer) and the kept ones are
+        scaled by ``1 / (1 - dropout)``; prediction uses the whole network.
+        Ignored by 'lbfgs'. Not a scikit-learn parameter.
 """
 
 COMMON_ATTRIBUTES = """\

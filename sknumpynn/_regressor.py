@@ -101,6 +101,7 @@ class NumpyMLPRegressor(RegressorMixin, BaseNumpyMLP):
         n_iter_no_change=10,
         max_fun=15000,
         dtype="auto",
+        dropout=0.0,
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -128,6 +129,7 @@ class NumpyMLPRegressor(RegressorMixin, BaseNumpyMLP):
             n_iter_no_change=n_iter_no_change,
             max_fun=max_fun,
             dtype=dtype,
+            dropout=dropout,
         )
 
     def _validate_input(self, X, y, incremental, reset, dtype):

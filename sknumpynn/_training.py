@@ -65,8 +65,11 @@ class BatchIterator:
             )
 
 
-def run_epoch(network, optimizer, batches, loss, alpha, workspace):
+def run_epoch(network, optimizer, batches, loss, alpha, workspace, dropout=None):
     """One pass over ``batches`` with an optimizer step after each.
+
+    ``dropout`` (a :class:`~sknumpynn.nn.dropout.Dropout`, or None) draws
+    fresh masks for every batch.
 
     Returns
     -------
@@ -75,8 +78,15 @@ def run_epoch(network, optimizer, batches, loss, alpha, workspace):
     """
     total, n_rows = 0.0, 0
     for X_batch, Y_batch, sw_batch in batches:
+        masks = dropout.masks(X_batch.shape[0]) if dropout is not None else None
         batch_loss = network.loss_and_gradient(
-            X_batch, Y_batch, loss, alpha, workspace, sample_weight=sw_batch
+            X_batch,
+            Y_batch,
+            loss,
+            alpha,
+            workspace,
+            sample_weight=sw_batch,
+            dropout_masks=masks,
         )
         total += batch_loss * X_batch.shape[0]
         n_rows += X_batch.shape[0]
@@ -126,6 +136,7 @@ def train_stochastic(
     validation_score=None,
     incremental=False,
     verbose=False,
+    dropout=None,
 ):
     """Train ``network`` by mini-batch epochs until convergence or ``max_iter``.
 
@@ -155,6 +166,8 @@ def train_stochastic(
         Run exactly one epoch (``partial_fit``).
     verbose : bool, default=False
         Print one line per epoch.
+    dropout : sknumpynn.nn.dropout.Dropout, default=None
+        Inverted dropout on the hidden layers during training.
 
     Notes
     -----
@@ -179,7 +192,7 @@ def train_stochastic(
                 rng.shuffle(order)
             with np.errstate(over="ignore", invalid="ignore"):
                 epoch_loss = run_epoch(
-                    network, optimizer, batches(order), loss, alpha, workspace
+                    network, optimizer, batches(order), loss, alpha, workspace, dropout
                 )
             if not (np.isfinite(epoch_loss) and np.isfinite(network.params).all()):
                 _recover_from_divergence(state, network, last_finite)

@@ -33,7 +33,7 @@ def regression():
     return X, y / y.std()
 
 
-EXTRA_PARAMETERS = {"dtype": "auto"}
+EXTRA_PARAMETERS = {"dtype": "auto", "dropout": 0.0}
 
 
 def test_same_parameters_and_defaults_as_sklearn():
@@ -338,3 +338,42 @@ def test_works_in_pipeline_gridsearch_and_cross_val(iris):
     grid.fit(X, y)
     assert grid.best_score_ > 0.8
     assert cross_val_score(pipe, X, y, cv=3).mean() > 0.8
+
+
+def test_dropout_trains_regularises_and_predicts_deterministically(iris):
+    X, y = iris
+    plain = NumpyMLPClassifier(max_iter=30, random_state=0).fit(X, y)
+    dropped = NumpyMLPClassifier(max_iter=30, random_state=0, dropout=0.5).fit(X, y)
+    assert not np.allclose(plain.coefs_[0], dropped.coefs_[0])
+    # Prediction uses the whole network: repeated calls agree exactly.
+    np.testing.assert_array_equal(dropped.predict_proba(X), dropped.predict_proba(X))
+    assert dropped.score(X, y) > 0.8
+    again = NumpyMLPClassifier(max_iter=30, random_state=0, dropout=0.5).fit(X, y)
+    np.testing.assert_array_equal(again.coefs_[0], dropped.coefs_[0])
+    per_layer = NumpyMLPClassifier(
+        hidden_layer_sizes=(8, 6), max_iter=5, dropout=[0.2, 0.0], random_state=0
+    )
+    per_layer.fit(X, y)
+
+
+def test_dropout_zero_draws_no_extra_random_numbers(iris):
+    X, y = iris
+    a = NumpyMLPClassifier(max_iter=5, random_state=0).fit(X, y)
+    b = NumpyMLPClassifier(max_iter=5, random_state=0, dropout=[0.0]).fit(X, y)
+    np.testing.assert_array_equal(a.coefs_[0], b.coefs_[0])
+
+
+@pytest.mark.parametrize(
+    "dropout, match",
+    [
+        (1.0, "'dropout' parameter"),
+        (-0.1, "'dropout' parameter"),
+        ([0.1, 0.2, 0.3], "one value per hidden layer"),
+        ([0.5, 1.5], "in \\[0, 1\\)"),
+    ],
+)
+def test_dropout_validation(iris, dropout, match):
+    X, y = iris
+    clf = NumpyMLPClassifier(hidden_layer_sizes=(4, 4), dropout=dropout)
+    with pytest.raises(ValueError, match=match):
+        clf.fit(X, y)

@@ -106,3 +106,38 @@ def test_penalty_gradient():
         net.params[i] = coefs[i]
         numeric[i] = (up - down) / (2 * H)
     assert relative_error(analytic, numeric) < TOLERANCE
+
+
+@pytest.mark.parametrize("activation", sorted(HIDDEN_ACTIVATIONS))
+@pytest.mark.parametrize("loss", ["log_loss", "squared_error"])
+def test_gradient_through_fixed_dropout_masks(activation, loss):
+    """With the masks held fixed, dropout is a differentiable function too."""
+    from sknumpynn.nn.dropout import Dropout
+
+    rng = np.random.RandomState(7)
+    net = Network((4, 6, 5, 3), activation, CANONICAL_OUTPUT[loss]).initialize(rng)
+    X = rng.normal(size=(9, 4))
+    Y = make_targets(loss, rng, 9, 3)
+    dropout = Dropout((0.3, 0.5), (6, 5), 9, np.float64, np.random.default_rng(0))
+    masks = dropout.masks(9)
+    assert 0 < np.count_nonzero(masks[0][0]) < masks[0][0].size
+
+    def loss_at(theta):
+        saved = net.params.copy()
+        net.params[...] = theta
+        value = net.loss_and_gradient(
+            X, Y, loss, 0.1, Workspace(net, 9), dropout_masks=masks
+        )
+        net.params[...] = saved
+        return value
+
+    workspace = Workspace(net, 9)
+    net.loss_and_gradient(X, Y, loss, 0.1, workspace, dropout_masks=masks)
+    analytic = workspace.grad.copy()
+    theta = net.params.copy()
+    numeric = np.empty_like(theta)
+    for i in range(theta.size):
+        step = np.zeros_like(theta)
+        step[i] = H
+        numeric[i] = (loss_at(theta + step) - loss_at(theta - step)) / (2 * H)
+    assert relative_error(analytic, numeric) < TOLERANCE

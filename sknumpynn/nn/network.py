@@ -128,14 +128,20 @@ class Network:
             W[...], b[...] = glorot_uniform(rng, fan_in, fan_out, self.activation)
         return self
 
-    def forward(self, X, buffers):
-        """Forward pass, writing each layer's output into ``buffers``.
+    def forward(self, X, buffers, dropout_masks=None):
+        r"""Forward pass, writing each layer's output into ``buffers``.
 
         Parameters
         ----------
         X : {ndarray, sparse matrix} of shape (n_samples, n_features)
         buffers : list of ndarray
             ``buffers[l]`` of shape ``(n_samples, layer_units[l + 1])``.
+        dropout_masks : list, default=None
+            One entry per hidden layer: None, or ``(mask, keep)`` where
+            ``mask`` holds :math:`m / q` (:math:`m \in \{0, 1\}` drawn with
+            :math:`P(m = 1) = q`, the keep probability ``keep``). Inverted
+            dropout: the hidden output becomes :math:`A \odot m / q`, so
+            nothing changes at prediction time.
 
         Returns
         -------
@@ -148,6 +154,8 @@ class Network:
             Z += b
             last = layer == self.n_layers - 1
             (self._output if last else self._hidden)(Z)
+            if not last and dropout_masks and dropout_masks[layer] is not None:
+                Z *= dropout_masks[layer][0]
             activations.append(Z)
         return activations
 
@@ -168,7 +176,15 @@ class Network:
         return 0.5 * alpha * float(np.dot(coefs, coefs)) / sw_sum
 
     def loss_and_gradient(
-        self, X, Y, loss, alpha, workspace, sample_weight=None, compute_loss=True
+        self,
+        X,
+        Y,
+        loss,
+        alpha,
+        workspace,
+        sample_weight=None,
+        compute_loss=True,
+        dropout_masks=None,
     ):
         """Forward and backward pass over one batch.
 
@@ -188,6 +204,8 @@ class Network:
         sample_weight : ndarray of shape (n_samples,), default=None
         compute_loss : bool, default=True
             If False, skip the loss value (returns None) and save its cost.
+        dropout_masks : list, default=None
+            Dropout masks of the hidden layers (see :meth:`forward`).
 
         Returns
         -------
@@ -199,18 +217,34 @@ class Network:
         if sw_sum == 0:  # a batch of zero-weight rows carries no information
             workspace.grad[...] = 0
             return 0.0
-        activations = self.forward(X, workspace.layer_buffers(n_samples))
+        buffers = workspace.layer_buffers(n_samples)
+        activations = self.forward(X, buffers, dropout_masks)
         value = None
         if compute_loss:
             value = LOSSES[loss](Y, activations[-1], sample_weight)
             value += self.penalty(alpha, sw_sum)
-        self.backward(activations, Y, alpha, workspace, sample_weight, sw_sum)
+        self.backward(
+            activations, Y, alpha, workspace, sample_weight, sw_sum, dropout_masks
+        )
         return value
 
-    def backward(self, activations, Y, alpha, workspace, sample_weight, sw_sum):
-        """Back-propagate from the fused output delta into ``workspace.grad``.
+    def backward(
+        self,
+        activations,
+        Y,
+        alpha,
+        workspace,
+        sample_weight,
+        sw_sum,
+        dropout_masks=None,
+    ):
+        r"""Back-propagate from the fused output delta into ``workspace.grad``.
 
         Overwrites the activations (used as scratch once they are consumed).
+        Through a dropped-out layer,
+        :math:`\Delta_l = (\Delta_{l+1} W_l^\top) \odot f'(Z_l) \odot m / q`,
+        with :math:`f'` evaluated on the undropped output :math:`A = q A' / m`
+        of the kept units.
         """
         n_samples = Y.shape[0]
         grad_coefs, grad_intercepts = workspace.grad_coefs, workspace.grad_intercepts
@@ -226,7 +260,12 @@ class Network:
             if layer > 0:
                 previous = deltas[layer - 1]
                 np.matmul(delta, self.coefs[layer].T, out=previous)
+                masked = dropout_masks and dropout_masks[layer - 1] is not None
+                if masked:  # undo the 1/q scaling for f'(Z); dropped units stay 0
+                    activations[layer] *= dropout_masks[layer - 1][1]
                 self._derivative(activations[layer], previous)
+                if masked:
+                    previous *= dropout_masks[layer - 1][0]
                 delta = previous
         if alpha:
             # grad_W += alpha / s * W, through a scratch buffer: no allocation.

@@ -1,0 +1,56 @@
+r"""Inverted dropout masks for the hidden layers (Srivastava et al., 2014).
+
+During training each hidden unit is kept with probability :math:`q = 1 - p`
+and its output scaled by :math:`1 / q`, so the expected activation is
+unchanged and prediction needs no rescaling. Masks are drawn into
+preallocated buffers, batch after batch.
+"""
+
+import numpy as np
+
+
+class Dropout:
+    """Draws the per-batch masks of every hidden layer.
+
+    Parameters
+    ----------
+    rates : sequence of float
+        Drop probability :math:`p` of each hidden layer, in [0, 1).
+    hidden_units : sequence of int
+        Units of each hidden layer.
+    batch_size : int
+        Largest batch.
+    dtype : dtype
+    rng : numpy.random.Generator
+    """
+
+    def __init__(self, rates, hidden_units, batch_size, dtype, rng):
+        self.rates = tuple(float(p) for p in rates)
+        self.rng = rng
+        self._buffers = [
+            np.empty((batch_size, units), dtype=dtype) if p > 0 else None
+            for p, units in zip(self.rates, hidden_units)
+        ]
+
+    def __repr__(self):
+        return f"Dropout(rates={self.rates})"
+
+    @property
+    def active(self):
+        """Whether any layer drops units."""
+        return any(p > 0 for p in self.rates)
+
+    def masks(self, n_samples):
+        """Fresh masks for a batch: per hidden layer None or ``(m / q, q)``."""
+        masks = []
+        for p, buffer in zip(self.rates, self._buffers):
+            if buffer is None:
+                masks.append(None)
+                continue
+            keep = 1.0 - p
+            mask = buffer[:n_samples]
+            self.rng.random(dtype=mask.dtype, out=mask)
+            np.less(mask, keep, out=mask)
+            mask *= 1.0 / keep
+            masks.append((mask, keep))
+        return masks
