@@ -4,15 +4,13 @@ scikit-learn glue only; the math is in :mod:`sknumpynn.nn` and the training
 loop in :mod:`sknumpynn._training`.
 """
 
-import warnings
 from abc import ABCMeta, abstractmethod
 from numbers import Integral, Real
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn import get_config
-from sklearn.base import BaseEstimator, is_classifier
-from sklearn.model_selection import train_test_split
+from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import (
@@ -21,14 +19,12 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from sknumpynn._training import train_lbfgs, train_stochastic
+from sknumpynn._stochastic import STOCHASTIC_SOLVERS, StochasticFitMixin
+from sknumpynn._training import train_lbfgs
 from sknumpynn._validation import _naming_the_bad_argument, _validate_sample_weight
 from sknumpynn._version import VersionedPickleMixin
-from sknumpynn.nn import SGD, Adam, Network
-from sknumpynn.nn.dropout import Dropout
+from sknumpynn.nn import Network
 from sknumpynn.nn.network import forward_pass
-
-STOCHASTIC_SOLVERS = ("sgd", "adam")
 
 #: With ``dtype='auto'``, stochastic training on this many rows or more runs in
 #: float32; smaller problems follow scikit-learn's precision rule.
@@ -38,7 +34,9 @@ AUTO_FLOAT32_MIN_SAMPLES = 10_000
 PREDICT_CHUNK_MIB = 32
 
 
-class BaseNumpyMLP(VersionedPickleMixin, BaseEstimator, metaclass=ABCMeta):
+class BaseNumpyMLP(
+    StochasticFitMixin, VersionedPickleMixin, BaseEstimator, metaclass=ABCMeta
+):
     """Base class of :class:`NumpyMLPClassifier` and :class:`NumpyMLPRegressor`.
 
     Do not use it directly; use the derived classes.
@@ -257,123 +255,6 @@ class BaseNumpyMLP(VersionedPickleMixin, BaseEstimator, metaclass=ABCMeta):
                 self.validation_scores_ = None
                 self.best_validation_score_ = None
 
-    def _dropout_rates(self, n_hidden):
-        """``dropout`` as one drop probability per hidden layer, validated."""
-        rates = np.atleast_1d(np.asarray(self.dropout, dtype=float))
-        if rates.ndim != 1 or rates.size not in (1, n_hidden):
-            raise ValueError(
-                f"dropout must be a float or one value per hidden layer ({n_hidden}),"
-                f" got {self.dropout!r}."
-            )
-        if not ((rates >= 0) & (rates < 1)).all():
-            raise ValueError(f"dropout rates must be in [0, 1), got {self.dropout!r}.")
-        return np.broadcast_to(rates, (n_hidden,))
-
-    def _dropout(self, network, batch_size, rng):
-        """The training-time :class:`Dropout`, or None when no unit is dropped.
-
-        Its generator is seeded from ``rng`` only when dropout is on, so runs
-        without dropout draw exactly the random numbers scikit-learn draws.
-        """
-        hidden_units = network.layer_units[1:-1]
-        rates = self._dropout_rates(len(hidden_units))
-        if not rates.any():
-            return None
-        generator = np.random.default_rng(rng.randint(np.iinfo(np.int32).max))
-        return Dropout(rates, hidden_units, batch_size, network.dtype, generator)
-
-    def _make_optimizer(self, network):
-        if self.solver == "sgd":
-            return SGD(
-                network.n_params,
-                network.dtype,
-                self.learning_rate_init,
-                self.learning_rate,
-                self.momentum,
-                self.nesterovs_momentum,
-                self.power_t,
-            )
-        return Adam(
-            network.n_params,
-            network.dtype,
-            self.learning_rate_init,
-            self.beta_1,
-            self.beta_2,
-            self.epsilon,
-        )
-
-    def _fit_stochastic(self, network, X, Y, sample_weight, rng, incremental):
-        optimizer = getattr(self, "_optimizer", None)
-        if not incremental or optimizer is None:
-            optimizer = self._optimizer = self._make_optimizer(network)
-        if self.early_stopping and incremental:
-            raise ValueError("partial_fit does not support early_stopping=True")
-        train_index = validation_score = None
-        if self.early_stopping:
-            train_index, validation_score = self._validation_split(
-                network, X, Y, sample_weight, rng
-            )
-        n_train = X.shape[0] if train_index is None else len(train_index)
-        if self.batch_size == "auto":
-            batch_size = min(200, n_train)
-        else:
-            if self.batch_size > n_train:
-                warnings.warn(
-                    "Got `batch_size` less than 1 or larger than "
-                    "sample size. It is going to be clipped"
-                )
-            batch_size = int(np.clip(self.batch_size, 1, n_train))
-        train_stochastic(
-            self,
-            network,
-            optimizer,
-            X,
-            Y,
-            sample_weight,
-            loss=self._loss_name(),
-            alpha=self.alpha,
-            batch_size=batch_size,
-            max_iter=self.max_iter,
-            shuffle=self.shuffle,
-            rng=rng,
-            tol=self.tol,
-            n_iter_no_change=self.n_iter_no_change,
-            train_index=train_index,
-            validation_score=validation_score,
-            incremental=incremental,
-            verbose=self.verbose,
-            dropout=self._dropout(network, batch_size, rng),
-        )
-
-    def _validation_split(self, network, X, Y, sample_weight, rng):
-        """Hold out ``validation_fraction`` of the rows, as scikit-learn does.
-
-        Returns the training row indices and a callable scoring the network on
-        the held-out rows. Only the held-out rows are copied.
-        """
-        stratify = Y if is_classifier(self) and self.n_outputs_ == 1 else None
-        train_index, val_index = train_test_split(
-            np.arange(X.shape[0]),
-            random_state=rng,
-            test_size=self.validation_fraction,
-            stratify=stratify,
-        )
-        if len(val_index) < 2:
-            raise ValueError(
-                "The validation set is too small. Increase 'validation_fraction' "
-                "or the size of your dataset."
-            )
-        X_val, Y_val = X[val_index], Y[val_index]
-        y_val = self._decode(Y_val) if is_classifier(self) else Y_val
-        sw_val = None if sample_weight is None else sample_weight[val_index]
-
-        def validation_score():
-            P = network.predict(X_val)
-            return self._score_output(P, y_val, sw_val)
-
-        return train_index, validation_score
-
-    # -- prediction --------------------------------------------------------
     def _forward(self, X, output_activation=None):
         """Validated network output for ``X``, computed in memory-bounded chunks.
 
