@@ -19,7 +19,7 @@ def main():
     warnings.simplefilter("ignore")
     task = TASKS["heart"]
     X, y = task.load(False)
-    outer = task.splits(X, y, quick=False)
+    outer = task.splits(quick=False)
     grid = GridSearchCV(
         task.build(NumpyMLPClassifier(random_state=0)),
         {"mlp__dropout": [0.0, 0.3, 0.5], "mlp__alpha": [0.3, 1.0, 3.0]},

@@ -17,7 +17,7 @@ from sklearn.model_selection import (
     StratifiedKFold,
     train_test_split,
 )
-from sklearn.pipeline import make_pipeline
+from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
 
 from sknumpynn.datasets import fetch_mnist, load_boston, load_diamonds, load_heart
@@ -72,6 +72,11 @@ class Task:
         MLP hyperparameters, identical for both estimators.
     build : callable
         ``build(estimator)`` returns the pipeline around an estimator.
+    load : callable
+        ``load(quick, data_home)`` returns ``(X, y)`` for cross-validation or
+        ``(X_train, y_train, X_test, y_test)`` for a hold-out.
+    evaluation : str
+        How the scores are obtained, for the report.
     grid : dict or None
         ``GridSearchCV`` grid over the MLP step (``mlp__`` prefix), or None.
     baseline : callable or None
@@ -89,65 +94,52 @@ class Task:
     baseline: object = None
     quick_params: dict = field(default_factory=dict)
 
+    def _folds(self, n_splits, n_repeats=1):
+        """Shuffled (repeated) K-fold, stratified for classification."""
+        if self.kind == "classifier":
+            if n_repeats == 1:
+                return StratifiedKFold(n_splits, shuffle=True, random_state=0)
+            return RepeatedStratifiedKFold(
+                n_splits=n_splits, n_repeats=n_repeats, random_state=0
+            )
+        if n_repeats == 1:
+            return KFold(n_splits, shuffle=True, random_state=0)
+        return RepeatedKFold(n_splits=n_splits, n_repeats=n_repeats, random_state=0)
+
     def grid_splits(self, quick):
         """Shuffled 5-fold CV for the grid search (3-fold if quick).
 
         Shuffled because Boston's rows are ordered by town: unshuffled folds
         would each extrapolate to unseen towns.
         """
-        n_splits = 3 if quick else 5
-        if self.kind == "classifier":
-            return StratifiedKFold(n_splits, shuffle=True, random_state=0)
-        return KFold(n_splits, shuffle=True, random_state=0)
+        return self._folds(3 if quick else 5)
 
-    def splits(self, X, y, quick):
-        """The CV splitter, or ``(train_index, test_index)`` for a hold-out."""
-        if self.name == "heart":
-            if quick:
-                return StratifiedKFold(3, shuffle=True, random_state=0)
-            return RepeatedStratifiedKFold(n_splits=10, n_repeats=3, random_state=0)
-        if self.name == "boston":
-            if quick:
-                return KFold(3, shuffle=True, random_state=0)
-            return RepeatedKFold(n_splits=10, n_repeats=3, random_state=0)
-        return None
-
-
-def _mlp_step(estimator):
-    return ("mlp", estimator)
+    def splits(self, quick):
+        """The evaluation CV: 10-fold repeated 3 times (3-fold once if quick)."""
+        return self._folds(3) if quick else self._folds(10, n_repeats=3)
 
 
 def _heart(estimator):
-    from sklearn.pipeline import Pipeline
-
-    return Pipeline([("preprocess", heart_preprocessing()), _mlp_step(estimator)])
+    return Pipeline([("preprocess", heart_preprocessing()), ("mlp", estimator)])
 
 
 def _boston(estimator):
-    from sklearn.pipeline import Pipeline
-
     return standardized_target(
-        Pipeline([("scale", StandardScaler()), _mlp_step(estimator)])
+        Pipeline([("scale", StandardScaler()), ("mlp", estimator)])
     )
 
 
 def _diamonds(estimator):
-    from sklearn.pipeline import Pipeline
-
     return standardized_target(
-        Pipeline([("preprocess", diamonds_preprocessing()), _mlp_step(estimator)])
+        Pipeline([("preprocess", diamonds_preprocessing()), ("mlp", estimator)])
     )
 
 
 def _mnist(estimator):
-    from sklearn.pipeline import Pipeline
-
-    return Pipeline(
-        [("scale", FunctionTransformer(scale_pixels)), _mlp_step(estimator)]
-    )
+    return Pipeline([("scale", FunctionTransformer(scale_pixels)), ("mlp", estimator)])
 
 
-def load_diamonds_split(quick):
+def load_diamonds_split(quick, data_home=None):
     """The fixed 80/20 hold-out split of diamonds (5,000 training rows if quick)."""
     X, y = load_diamonds(return_X_y=True)
     X_train, X_test, y_train, y_test = train_test_split(
@@ -186,7 +178,7 @@ TASKS = {
         metric="accuracy",
         params={"alpha": 3.0},
         build=_heart,
-        load=lambda quick: load_heart(return_X_y=True),
+        load=lambda quick, data_home=None: load_heart(return_X_y=True),
         evaluation="repeated stratified 10-fold CV (3 repeats)",
         grid=GRID,
         baseline=lambda: make_pipeline(
@@ -199,7 +191,7 @@ TASKS = {
         metric="R²",
         params={},
         build=_boston,
-        load=lambda quick: load_boston(return_X_y=True),
+        load=lambda quick, data_home=None: load_boston(return_X_y=True),
         evaluation="repeated 10-fold CV (3 repeats)",
         grid=GRID,
     ),

@@ -73,7 +73,7 @@ def _evaluate(task, model, data, quick):
     """
     if len(data) == 2:
         X, y = data
-        result = cross_validate(model, X, y, cv=task.splits(X, y, quick))
+        result = cross_validate(model, X, y, cv=task.splits(quick))
         scores, fit_times = result["test_score"], result["fit_time"]
     else:
         X_train, y_train, X_test, y_test = data
@@ -132,7 +132,7 @@ def run(datasets, quick=False, data_home=None, progress=None):
     for name in datasets:
         task = TASKS[name]
         try:
-            data = task.load(quick) if name != "mnist" else task.load(quick, data_home)
+            data = task.load(quick, data_home)
         except (OSError, ValueError) as exc:
             results[name] = {"skipped": f"{type(exc).__name__}: {exc}"}
             if progress:
