@@ -19,12 +19,23 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from sknumpynn._hooks import TrainingHooks
 from sknumpynn._stochastic import STOCHASTIC_SOLVERS, StochasticFitMixin
 from sknumpynn._training import train_lbfgs
 from sknumpynn._validation import _naming_the_bad_argument, _validate_sample_weight
 from sknumpynn._version import VersionedPickleMixin
 from sknumpynn.nn import Network
-from sknumpynn.nn.network import forward_pass
+from sknumpynn.nn.activations import HIDDEN_ACTIVATIONS
+from sknumpynn.nn.network import forward_pass, hidden_activations
+from sknumpynn.nn.schedules import SCHEDULES
+
+try:  # scikit-learn >= 1.9: its experimental callbacks (set_callbacks)
+    from sklearn.callback import CallbackSupportMixin
+except ImportError:  # older scikit-learn: nothing to support
+
+    class CallbackSupportMixin:
+        """Stand-in for scikit-learn < 1.9, which has no callback API."""
+
 
 #: With ``dtype='auto'``, stochastic training on this many rows or more runs in
 #: float32; smaller problems follow scikit-learn's precision rule.
@@ -35,7 +46,11 @@ PREDICT_CHUNK_MIB = 32
 
 
 class BaseNumpyMLP(
-    StochasticFitMixin, VersionedPickleMixin, BaseEstimator, metaclass=ABCMeta
+    StochasticFitMixin,
+    CallbackSupportMixin,
+    VersionedPickleMixin,
+    BaseEstimator,
+    metaclass=ABCMeta,
 ):
     """Base class of :class:`NumpyMLPClassifier` and :class:`NumpyMLPRegressor`.
 
@@ -47,14 +62,17 @@ class BaseNumpyMLP(
             "array-like",
             Interval(Integral, 1, None, closed="left"),
         ],
-        "activation": [StrOptions({"identity", "logistic", "tanh", "relu"})],
-        "solver": [StrOptions({"lbfgs", "sgd", "adam"})],
+        "activation": [StrOptions(set(HIDDEN_ACTIVATIONS)), "array-like"],
+        "solver": [StrOptions({"lbfgs", *STOCHASTIC_SOLVERS})],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "batch_size": [
             StrOptions({"auto"}),
             Interval(Integral, 1, None, closed="left"),
         ],
-        "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
+        "learning_rate": [
+            StrOptions({"constant", "invscaling", "adaptive", *SCHEDULES}),
+            callable,
+        ],
         "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
         "power_t": [Interval(Real, 0, None, closed="left")],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
@@ -77,6 +95,11 @@ class BaseNumpyMLP(
         "max_fun": [Interval(Integral, 1, None, closed="left")],
         "dtype": [StrOptions({"auto", "float32", "float64"})],
         "dropout": [Interval(Real, 0, 1, closed="left"), "array-like"],
+        "l1": [Interval(Real, 0, None, closed="left")],
+        "weight_decay": [Interval(Real, 0, None, closed="left")],
+        "rho": [Interval(Real, 0, 1, closed="left")],
+        "monitor": [StrOptions({"val_score", "val_loss"})],
+        "callbacks": [list, None],
     }
 
     @abstractmethod
@@ -108,6 +131,11 @@ class BaseNumpyMLP(
         max_fun,
         dtype,
         dropout,
+        l1,
+        weight_decay,
+        rho,
+        monitor,
+        callbacks,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -135,6 +163,11 @@ class BaseNumpyMLP(
         self.max_fun = max_fun
         self.dtype = dtype
         self.dropout = dropout
+        self.l1 = l1
+        self.weight_decay = weight_decay
+        self.rho = rho
+        self.monitor = monitor
+        self.callbacks = callbacks
 
     # -- hooks of the two estimators ---------------------------------------
     @abstractmethod
@@ -143,12 +176,17 @@ class BaseNumpyMLP(
         2-D training target ``Y``."""
 
     @abstractmethod
-    def _loss_name(self):
-        """Name of the engine loss (see :mod:`sknumpynn.nn.losses`)."""
+    def _loss(self):
+        """The engine loss, a :class:`sknumpynn.nn.losses.Loss`."""
 
     @abstractmethod
     def _score_output(self, P, y, sample_weight):
         """Score network outputs ``P`` against targets ``y`` (validation)."""
+
+    def _training_sample_weight(self, Y, sample_weight, incremental):
+        """The per-sample weights training uses (the classifier folds in
+        ``class_weight``)."""
+        return sample_weight
 
     # -- fitting -----------------------------------------------------------
     def _hidden_layer_sizes(self):
@@ -183,6 +221,7 @@ class BaseNumpyMLP(
 
     def _fit(self, X, y, sample_weight=None, incremental=False):
         hidden = self._hidden_layer_sizes()
+        hidden_activations(self.activation, len(hidden))  # fail early, clearly
         first_pass = not hasattr(self, "coefs_") or (
             not self.warm_start and not incremental
         )
@@ -192,6 +231,7 @@ class BaseNumpyMLP(
         if sample_weight is not None:
             with _naming_the_bad_argument(culprit="sample_weight"):
                 sample_weight = _validate_sample_weight(sample_weight, X)
+        sample_weight = self._training_sample_weight(Y, sample_weight, incremental)
         if sp.issparse(X) and X.format == "csc":
             X = X.tocsr()  # row slicing for mini-batches
         layer_units = [X.shape[1], *hidden, Y.shape[1]]
@@ -209,8 +249,13 @@ class BaseNumpyMLP(
             self.coefs_, self.intercepts_, self.activation, self.out_activation_
         )
         Y = Y.astype(network.dtype, copy=False)
-        if self.solver in STOCHASTIC_SOLVERS:
-            self._fit_stochastic(network, X, Y, sample_weight, rng, incremental)
+        # Live views: callbacks see (and may restore) the weights as they train.
+        self.coefs_, self.intercepts_ = network.coefs, network.intercepts
+        stochastic = self.solver in STOCHASTIC_SOLVERS
+        n_epochs = (1 if incremental else self.max_iter) if stochastic else None
+        hooks = TrainingHooks(self, n_epochs, X, y, sample_weight)
+        if stochastic:
+            self._fit_stochastic(network, X, Y, sample_weight, rng, incremental, hooks)
         else:
             train_lbfgs(
                 self,
@@ -218,19 +263,20 @@ class BaseNumpyMLP(
                 X,
                 Y,
                 sample_weight,
-                loss=self._loss_name(),
+                loss=self._loss(),
                 alpha=self.alpha,
                 max_iter=self.max_iter,
                 max_fun=self.max_fun,
                 tol=self.tol,
-                verbose=self.verbose,
+                l1=self.l1,
+                hooks=hooks,
             )
         if not np.isfinite(network.params).all():
             raise ValueError(
                 "Solver produced non-finite parameter weights. The input data may "
                 "contain large values and need to be preprocessed."
             )
-        self.coefs_, self.intercepts_ = network.coefs, network.intercepts
+        hooks.fit_end()
         return self
 
     def _initialize(self, Y, layer_units, dtype, rng):
@@ -243,17 +289,22 @@ class BaseNumpyMLP(
         network.initialize(rng)
         self.coefs_, self.intercepts_ = network.coefs, network.intercepts
         self._best_params = network.params.copy()
+        self.history_ = []
         if self.solver in STOCHASTIC_SOLVERS:
             self.loss_curve_ = []
             self._no_improvement_count = 0
             if self.early_stopping:
                 self.validation_scores_ = []
                 self.best_validation_score_ = -np.inf
+                self.validation_loss_curve_ = []
+                self.best_validation_loss_ = np.inf
                 self.best_loss_ = None
             else:
                 self.best_loss_ = np.inf
                 self.validation_scores_ = None
                 self.best_validation_score_ = None
+                self.validation_loss_curve_ = None
+                self.best_validation_loss_ = None
 
     def _forward(self, X, output_activation=None):
         """Validated network output for ``X``, computed in memory-bounded chunks.

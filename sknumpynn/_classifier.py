@@ -5,6 +5,8 @@ from scipy.special import logsumexp
 from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.metrics import accuracy_score
 from sklearn.preprocessing import LabelBinarizer
+from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import (
     _check_partial_fit_first_call,
@@ -19,6 +21,8 @@ from sknumpynn._docstrings import (
     COMMON_PARAMETERS,
     HIDDEN_PARAMETERS,
 )
+from sknumpynn._validation import _naming_the_bad_argument
+from sknumpynn.nn.losses import Loss
 
 
 class NumpyMLPClassifier(ClassifierMixin, BaseNumpyMLP):
@@ -70,6 +74,11 @@ class NumpyMLPClassifier(ClassifierMixin, BaseNumpyMLP):
     """
     )
 
+    _parameter_constraints: dict = {
+        **BaseNumpyMLP._parameter_constraints,
+        "class_weight": [dict, StrOptions({"balanced"}), None],
+    }
+
     def __init__(
         self,
         hidden_layer_sizes=(100,),
@@ -98,6 +107,12 @@ class NumpyMLPClassifier(ClassifierMixin, BaseNumpyMLP):
         max_fun=15000,
         dtype="auto",
         dropout=0.0,
+        l1=0.0,
+        weight_decay=0.01,
+        rho=0.9,
+        monitor="val_score",
+        callbacks=None,
+        class_weight=None,
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -126,7 +141,13 @@ class NumpyMLPClassifier(ClassifierMixin, BaseNumpyMLP):
             max_fun=max_fun,
             dtype=dtype,
             dropout=dropout,
+            l1=l1,
+            weight_decay=weight_decay,
+            rho=rho,
+            monitor=monitor,
+            callbacks=callbacks,
         )
+        self.class_weight = class_weight
 
     def _validate_input(self, X, y, incremental, reset, dtype):
         X, y = validate_data(
@@ -160,8 +181,33 @@ class NumpyMLPClassifier(ClassifierMixin, BaseNumpyMLP):
         Y = self._label_binarizer.transform(y).astype(X.dtype)
         return X, Y
 
-    def _loss_name(self):
-        return "log_loss" if self.out_activation_ == "softmax" else "binary_log_loss"
+    def _loss(self):
+        softmax = self.out_activation_ == "softmax"
+        return Loss("log_loss" if softmax else "binary_log_loss")
+
+    def _training_sample_weight(self, Y, sample_weight, incremental):
+        """``sample_weight`` times the weight of each sample's class."""
+        if self.class_weight is None:
+            return sample_weight
+        if self._label_binarizer.y_type_.startswith("multilabel"):
+            raise ValueError(
+                "class_weight is not supported for multilabel targets; pass "
+                "sample_weight instead."
+            )
+        if incremental and isinstance(self.class_weight, str):
+            raise ValueError(
+                "class_weight='balanced' is not supported for partial_fit: the "
+                "class frequencies of one batch are not those of the data. Compute "
+                "them once with sklearn.utils.class_weight.compute_class_weight and "
+                "pass class_weight as a dict."
+            )
+        index = Y.argmax(axis=1) if Y.shape[1] > 1 else Y[:, 0].astype(np.intp)
+        with _naming_the_bad_argument(culprit="class_weight"):
+            per_class = compute_class_weight(
+                self.class_weight, classes=self.classes_, y=self.classes_[index]
+            )
+        per_sample = per_class[index]
+        return per_sample if sample_weight is None else sample_weight * per_sample
 
     def _output_activation(self, Y):
         multiclass = self._label_binarizer.y_type_ == "multiclass"

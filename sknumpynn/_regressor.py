@@ -1,9 +1,11 @@
 """NumpyMLPRegressor: a drop-in replacement for scikit-learn's MLPRegressor."""
 
+from numbers import Real
+
 import numpy as np
 from sklearn.base import RegressorMixin, _fit_context
 from sklearn.metrics import r2_score
-from sklearn.utils._param_validation import StrOptions
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
@@ -13,6 +15,7 @@ from sknumpynn._docstrings import (
     COMMON_PARAMETERS,
     HIDDEN_PARAMETERS,
 )
+from sknumpynn.nn.losses import Loss
 
 
 class NumpyMLPRegressor(RegressorMixin, BaseNumpyMLP):
@@ -70,7 +73,8 @@ class NumpyMLPRegressor(RegressorMixin, BaseNumpyMLP):
 
     _parameter_constraints: dict = {
         **BaseNumpyMLP._parameter_constraints,
-        "loss": [StrOptions({"squared_error", "poisson"})],
+        "loss": [StrOptions({"squared_error", "poisson", "absolute_error", "huber"})],
+        "huber_delta": [Interval(Real, 0, None, closed="neither")],
     }
 
     def __init__(
@@ -102,6 +106,12 @@ class NumpyMLPRegressor(RegressorMixin, BaseNumpyMLP):
         max_fun=15000,
         dtype="auto",
         dropout=0.0,
+        l1=0.0,
+        weight_decay=0.01,
+        rho=0.9,
+        monitor="val_score",
+        callbacks=None,
+        huber_delta=1.0,
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -130,7 +140,13 @@ class NumpyMLPRegressor(RegressorMixin, BaseNumpyMLP):
             max_fun=max_fun,
             dtype=dtype,
             dropout=dropout,
+            l1=l1,
+            weight_decay=weight_decay,
+            rho=rho,
+            monitor=monitor,
+            callbacks=callbacks,
         )
+        self.huber_delta = huber_delta
 
     def _validate_input(self, X, y, incremental, reset, dtype):
         X, y = validate_data(
@@ -152,8 +168,9 @@ class NumpyMLPRegressor(RegressorMixin, BaseNumpyMLP):
         Y = y.reshape(-1, 1) if y.ndim == 1 else y
         return X, Y.astype(X.dtype, copy=False)
 
-    def _loss_name(self):
-        return self.loss
+    def _loss(self):
+        params = {"delta": float(self.huber_delta)} if self.loss == "huber" else {}
+        return Loss(self.loss, params)
 
     def _output_activation(self, Y):
         return "exp" if self.loss == "poisson" else "identity"

@@ -11,10 +11,12 @@ from sklearn.base import is_classifier
 from sklearn.model_selection import train_test_split
 
 from sknumpynn._training import train_stochastic
-from sknumpynn.nn import SGD, Adam
 from sknumpynn.nn.dropout import Dropout
+from sknumpynn.nn.losses import get_loss
+from sknumpynn.nn.optimizers import SGD, Adagrad, Adam, AdamW, RMSprop
+from sknumpynn.nn.schedules import get_schedule
 
-STOCHASTIC_SOLVERS = ("sgd", "adam")
+STOCHASTIC_SOLVERS = ("sgd", "adam", "rmsprop", "adagrad", "adamw")
 
 
 class StochasticFitMixin:
@@ -32,48 +34,63 @@ class StochasticFitMixin:
             raise ValueError(f"dropout rates must be in [0, 1), got {self.dropout!r}.")
         return np.broadcast_to(rates, (n_hidden,))
 
-    def _dropout(self, network, batch_size, rng):
+    def _dropout(self, network, batch_size, rng, incremental=False):
         """The training-time :class:`Dropout`, or None when no unit is dropped.
 
         Its generator is seeded from ``rng`` only when dropout is on, so runs
-        without dropout draw exactly the random numbers scikit-learn draws.
+        without dropout draw exactly the random numbers scikit-learn draws. It
+        persists across ``partial_fit`` calls, so successive epochs draw fresh
+        masks even when ``random_state`` is an int.
         """
         hidden_units = network.layer_units[1:-1]
         rates = self._dropout_rates(len(hidden_units))
         if not rates.any():
             return None
-        generator = np.random.default_rng(rng.randint(np.iinfo(np.int32).max))
+        generator = getattr(self, "_dropout_generator", None)
+        if generator is None or not incremental:
+            seed = rng.randint(np.iinfo(np.int32).max)
+            generator = self._dropout_generator = np.random.default_rng(seed)
         return Dropout(rates, hidden_units, batch_size, network.dtype, generator)
 
     def _make_optimizer(self, network):
+        n, dtype, rate = network.n_params, network.dtype, self.learning_rate_init
         if self.solver == "sgd":
+            schedule = self.learning_rate
             return SGD(
-                network.n_params,
-                network.dtype,
-                self.learning_rate_init,
-                self.learning_rate,
+                n,
+                dtype,
+                rate,
+                schedule if schedule in ("invscaling", "adaptive") else "constant",
                 self.momentum,
                 self.nesterovs_momentum,
                 self.power_t,
             )
-        return Adam(
-            network.n_params,
-            network.dtype,
-            self.learning_rate_init,
-            self.beta_1,
-            self.beta_2,
-            self.epsilon,
-        )
+        if self.solver == "adam":
+            return Adam(n, dtype, rate, self.beta_1, self.beta_2, self.epsilon)
+        if self.solver == "adamw":
+            return AdamW(
+                n,
+                dtype,
+                rate,
+                self.beta_1,
+                self.beta_2,
+                self.epsilon,
+                weight_decay=self.weight_decay,
+                n_decayed=network.n_coef_params,
+            )
+        if self.solver == "rmsprop":
+            return RMSprop(n, dtype, rate, self.rho, self.epsilon)
+        return Adagrad(n, dtype, rate, self.epsilon)
 
-    def _fit_stochastic(self, network, X, Y, sample_weight, rng, incremental):
+    def _fit_stochastic(self, network, X, Y, sample_weight, rng, incremental, hooks):
         optimizer = getattr(self, "_optimizer", None)
         if not incremental or optimizer is None:
             optimizer = self._optimizer = self._make_optimizer(network)
         if self.early_stopping and incremental:
             raise ValueError("partial_fit does not support early_stopping=True")
-        train_index = validation_score = None
+        train_index = validation = None
         if self.early_stopping:
-            train_index, validation_score = self._validation_split(
+            train_index, validation = self._validation_split(
                 network, X, Y, sample_weight, rng
             )
         n_train = X.shape[0] if train_index is None else len(train_index)
@@ -93,7 +110,7 @@ class StochasticFitMixin:
             X,
             Y,
             sample_weight,
-            loss=self._loss_name(),
+            loss=self._loss(),
             alpha=self.alpha,
             batch_size=batch_size,
             max_iter=self.max_iter,
@@ -102,17 +119,23 @@ class StochasticFitMixin:
             tol=self.tol,
             n_iter_no_change=self.n_iter_no_change,
             train_index=train_index,
-            validation_score=validation_score,
+            validation=validation,
             incremental=incremental,
             verbose=self.verbose,
-            dropout=self._dropout(network, batch_size, rng),
+            dropout=self._dropout(network, batch_size, rng, incremental),
+            l1=self.l1,
+            schedule=get_schedule(self.learning_rate),
+            monitor=self.monitor,
+            hooks=hooks,
         )
 
     def _validation_split(self, network, X, Y, sample_weight, rng):
         """Hold out ``validation_fraction`` of the rows, as scikit-learn does.
 
-        Returns the training row indices and a callable scoring the network on
-        the held-out rows. Only the held-out rows are copied.
+        Returns the training row indices and a callable giving the network's
+        ``(val_loss, val_score)`` on the held-out rows: the mean loss without
+        weight penalties, and the estimator's score. Only the held-out rows
+        are copied.
         """
         stratify = Y if is_classifier(self) and self.n_outputs_ == 1 else None
         train_index, val_index = train_test_split(
@@ -130,10 +153,14 @@ class StochasticFitMixin:
         y_val = self._decode(Y_val) if is_classifier(self) else Y_val
         sw_val = None if sample_weight is None else sample_weight[val_index]
 
-        def validation_score():
-            P = network.predict(X_val)
-            return self._score_output(P, y_val, sw_val)
+        loss = get_loss(self._loss())
 
-        return train_index, validation_score
+        def validation():
+            with np.errstate(over="ignore", invalid="ignore"):
+                P = network.predict(X_val)
+                val_loss = loss.value(Y_val, P, sw_val)
+            return val_loss, self._score_output(P, y_val, sw_val)
+
+        return train_index, validation
 
     # -- prediction --------------------------------------------------------

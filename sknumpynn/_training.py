@@ -1,10 +1,13 @@
-"""The one stochastic training loop: epochs, mini-batches, stopping, recovery.
+"""The training loops: epochs, mini-batches, schedules, stopping, recovery.
 
 :func:`train_stochastic` is a plain function over a :class:`~sknumpynn.nn.Network`,
 an optimizer and a ``state`` object that receives scikit-learn's fitted
 attributes (``n_iter_``, ``t_``, ``loss_``, ``loss_curve_``, ``best_loss_``,
-``validation_scores_``, ``best_validation_score_``), so it can be tested with a
-``types.SimpleNamespace`` and no estimator at all.
+``validation_scores_``, ``best_validation_score_``) and ours
+(``validation_loss_curve_``, ``best_validation_loss_``), so it can be tested
+with a ``types.SimpleNamespace`` and no estimator at all. Every epoch ends in
+one place, ``hooks.epoch_end`` (:class:`~sknumpynn._hooks.TrainingHooks`):
+history, callbacks, progress output.
 """
 
 import warnings
@@ -65,7 +68,9 @@ class BatchIterator:
             )
 
 
-def run_epoch(network, optimizer, batches, loss, alpha, workspace, dropout=None):
+def run_epoch(
+    network, optimizer, batches, loss, alpha, workspace, dropout=None, l1=0.0
+):
     """One pass over ``batches`` with an optimizer step after each.
 
     ``dropout`` (a :class:`~sknumpynn.nn.dropout.Dropout`, or None) draws
@@ -87,6 +92,7 @@ def run_epoch(network, optimizer, batches, loss, alpha, workspace, dropout=None)
             workspace,
             sample_weight=sw_batch,
             dropout_masks=masks,
+            l1=l1,
         )
         total += batch_loss * X_batch.shape[0]
         n_rows += X_batch.shape[0]
@@ -94,20 +100,45 @@ def run_epoch(network, optimizer, batches, loss, alpha, workspace, dropout=None)
     return total / n_rows
 
 
-def _update_no_improvement(state, network, tol, validation_score, verbose):
-    """Track the best loss or validation score; count epochs without progress."""
-    if validation_score is not None:
-        score = validation_score()
-        state.validation_scores_.append(score)
-        if verbose:
-            print(f"Validation score: {score:f}")
-        if score < state.best_validation_score_ + tol:
+class _NoHooks:
+    """Hooks that only time nothing and never stop (for tests without estimator)."""
+
+    def train_begin(self):
+        pass
+
+    def epoch_begin(self):
+        pass
+
+    def epoch_end(self, *args, **kwargs):
+        return False
+
+    def train_end(self):
+        pass
+
+
+def _update_no_improvement(state, network, tol, validated, monitor):
+    """Track the best loss or validation value; count epochs without progress.
+
+    ``validated`` is None (judge the training loss) or ``(val_loss,
+    val_score)``; ``monitor`` says which of the two early stopping follows
+    and whose best weights are kept.
+    """
+    if validated is not None:
+        val_loss, val_score = validated
+        state.validation_scores_.append(val_score)
+        state.validation_loss_curve_.append(val_loss)
+        if monitor == "val_loss":
+            improved_by = state.best_validation_loss_ - val_loss
+        else:
+            improved_by = val_score - state.best_validation_score_
+        if improved_by < tol:
             state._no_improvement_count += 1
         else:
             state._no_improvement_count = 0
-        if score > state.best_validation_score_:
-            state.best_validation_score_ = score
+        if improved_by > 0:
             state._best_params = network.params.copy()
+        state.best_validation_score_ = max(state.best_validation_score_, val_score)
+        state.best_validation_loss_ = min(state.best_validation_loss_, val_loss)
     else:
         if state.loss_curve_[-1] > state.best_loss_ - tol:
             state._no_improvement_count += 1
@@ -133,10 +164,14 @@ def train_stochastic(
     tol,
     n_iter_no_change,
     train_index=None,
-    validation_score=None,
+    validation=None,
     incremental=False,
     verbose=False,
     dropout=None,
+    l1=0.0,
+    schedule=None,
+    monitor="val_score",
+    hooks=None,
 ):
     """Train ``network`` by mini-batch epochs until convergence or ``max_iter``.
 
@@ -145,29 +180,41 @@ def train_stochastic(
     state : object
         Receives the fitted attributes; must already hold ``n_iter_``, ``t_``,
         ``loss_curve_``, ``best_loss_``, ``_no_improvement_count`` and, with
-        early stopping, ``validation_scores_`` and ``best_validation_score_``.
+        early stopping, ``validation_scores_``, ``best_validation_score_``,
+        ``validation_loss_curve_`` and ``best_validation_loss_``.
     network : sknumpynn.nn.Network
-    optimizer : sknumpynn.nn.SGD or sknumpynn.nn.Adam
+    optimizer : an optimizer of :mod:`sknumpynn.nn.optimizers`
     X : {ndarray, sparse matrix} of shape (n_samples, n_features)
     Y : ndarray of shape (n_samples, n_outputs)
     sample_weight : ndarray of shape (n_samples,), default=None
-    loss : str
-        Name of the loss in :data:`sknumpynn.nn.losses.LOSSES`.
+    loss : str or sknumpynn.nn.losses.Loss
     alpha, batch_size, max_iter, shuffle, tol, n_iter_no_change
         As in scikit-learn's MLP.
     rng : numpy.random.RandomState
         Shuffles the rows each epoch.
     train_index : ndarray of int, default=None
         Rows of ``X`` to train on, in this order; None means all rows.
-    validation_score : callable, default=None
-        Returns the current validation score; when given, stalls are judged on
-        it and the best parameters are restored at the end (early stopping).
+    validation : callable, default=None
+        Returns the current ``(val_loss, val_score)``; when given, stalls are
+        judged on the one named by ``monitor`` and the best parameters by it
+        are restored at the end (early stopping).
     incremental : bool, default=False
         Run exactly one epoch (``partial_fit``).
     verbose : bool, default=False
-        Print one line per epoch.
+        Unused (progress output is one of the ``hooks``); kept for the
+        stall messages of the optimizers.
     dropout : sknumpynn.nn.dropout.Dropout, default=None
         Inverted dropout on the hidden layers during training.
+    l1 : float, default=0.0
+        L1 penalty strength.
+    schedule : callable, default=None
+        Epoch schedule ``(learning_rate_init, epoch, max_iter) -> rate`` (see
+        :mod:`sknumpynn.nn.schedules`), applied after each epoch.
+    monitor : {'val_score', 'val_loss'}, default='val_score'
+        What early stopping follows.
+    hooks : sknumpynn._hooks.TrainingHooks, default=None
+        Epoch-end dispatch (history, callbacks, progress); a callback's true
+        return value stops training.
 
     Notes
     -----
@@ -185,56 +232,77 @@ def train_stochastic(
     batches = BatchIterator(X, Y, sample_weight, batch_size, network.dtype)
     # Parameters at the end of the last finite epoch, and of the one before.
     last_finite, previous = network.params.copy(), network.params.copy()
+    hooks = _NoHooks() if hooks is None else hooks
     state.n_iter_ = 0
+    hooks.train_begin()
     try:
-        for _ in range(max_iter):
-            if shuffle:
-                rng.shuffle(order)
-            with np.errstate(over="ignore", invalid="ignore"):
-                epoch_loss = run_epoch(
-                    network, optimizer, batches(order), loss, alpha, workspace, dropout
-                )
-            if not (np.isfinite(epoch_loss) and np.isfinite(network.params).all()):
-                _recover_from_divergence(state, network, last_finite)
-                break
-            previous, last_finite = last_finite, previous
-            last_finite[...] = network.params
-            state.n_iter_ += 1
-            state.t_ += n_train
-            state.loss_ = epoch_loss
-            state.loss_curve_.append(epoch_loss)
-            if verbose:
-                print(f"Iteration {state.n_iter_}, loss = {epoch_loss:.8f}")
-            _update_no_improvement(state, network, tol, validation_score, verbose)
-            optimizer.iteration_ends(state.t_)
-            if state._no_improvement_count > n_iter_no_change:
-                what = "Validation score" if validation_score else "Training loss"
-                msg = (
-                    f"{what} did not improve more than tol={tol:f} for "
-                    f"{n_iter_no_change} consecutive epochs."
-                )
-                if optimizer.trigger_stopping(msg, verbose):
+        try:
+            for _ in range(max_iter):
+                hooks.epoch_begin()
+                if shuffle:
+                    rng.shuffle(order)
+                rate = optimizer.learning_rate
+                with np.errstate(over="ignore", invalid="ignore"):
+                    epoch_loss = run_epoch(
+                        network,
+                        optimizer,
+                        batches(order),
+                        loss,
+                        alpha,
+                        workspace,
+                        dropout,
+                        l1,
+                    )
+                if not (np.isfinite(epoch_loss) and np.isfinite(network.params).all()):
+                    _recover_from_divergence(state, network, last_finite)
                     break
-                state._no_improvement_count = 0
-            if incremental:
-                break
-            if state.n_iter_ == max_iter:
-                warnings.warn(
-                    f"Stochastic Optimizer: Maximum iterations ({max_iter}) reached "
-                    "and the optimization hasn't converged yet.",
-                    ConvergenceWarning,
-                )
-    except KeyboardInterrupt:
-        network.params[...] = last_finite
-        warnings.warn(
-            "Training interrupted by user; keeping the weights of the last "
-            f"completed epoch ({state.n_iter_})."
-        )
-    if (
-        validation_score is not None
-        and getattr(state, "_best_params", None) is not None
-    ):
-        network.params[...] = state._best_params
+                previous[...] = last_finite
+                last_finite[...] = network.params
+                state.n_iter_ += 1
+                state.t_ += n_train
+                state.loss_ = epoch_loss
+                state.loss_curve_.append(epoch_loss)
+                validated = None if validation is None else validation()
+                _update_no_improvement(state, network, tol, validated, monitor)
+                optimizer.iteration_ends(state.t_)
+                if schedule is not None:
+                    epoch = len(state.loss_curve_) if incremental else state.n_iter_
+                    optimizer.learning_rate = schedule(
+                        optimizer.learning_rate_init, epoch, max_iter
+                    )
+                if hooks.epoch_end(epoch_loss, *(validated or (None, None)), rate):
+                    break
+                if state._no_improvement_count > n_iter_no_change:
+                    what = {
+                        None: "Training loss",
+                        "val_score": "Validation score",
+                        "val_loss": "Validation loss",
+                    }[monitor if validation else None]
+                    msg = (
+                        f"{what} did not improve more than tol={tol:f} for "
+                        f"{n_iter_no_change} consecutive epochs."
+                    )
+                    if optimizer.trigger_stopping(msg, verbose):
+                        break
+                    state._no_improvement_count = 0
+                if incremental:
+                    break
+                if state.n_iter_ == max_iter:
+                    warnings.warn(
+                        f"Stochastic Optimizer: Maximum iterations ({max_iter}) "
+                        "reached and the optimization hasn't converged yet.",
+                        ConvergenceWarning,
+                    )
+        except KeyboardInterrupt:
+            network.params[...] = last_finite
+            warnings.warn(
+                "Training interrupted by user; keeping the weights of the last "
+                f"completed epoch ({state.n_iter_})."
+            )
+        if validation is not None and getattr(state, "_best_params", None) is not None:
+            network.params[...] = state._best_params
+    finally:
+        hooks.train_end()
     _ensure_finite_outputs(network, X, previous)
 
 
@@ -293,47 +361,59 @@ def train_lbfgs(
     max_iter,
     max_fun,
     tol,
-    verbose=False,
+    l1=0.0,
+    hooks=None,
 ):
     """Full-batch training with L-BFGS-B from :func:`scipy.optimize.minimize`.
 
     Sets ``state.n_iter_``, ``state.loss_`` and ``state.loss_curve_`` (the loss
-    after each L-BFGS iteration, which scikit-learn does not record). A run
-    that stops on ``max_iter`` or ``max_fun`` warns with
-    :class:`ConvergenceWarning`.
+    after each L-BFGS iteration, which scikit-learn does not record); each
+    iteration is an "epoch" for the ``hooks``, and a callback's true return
+    value stops the run. A run that stops on ``max_iter`` or ``max_fun`` warns
+    with :class:`ConvergenceWarning`.
     """
+    hooks = _NoHooks() if hooks is None else hooks
     workspace = Workspace(network, X.shape[0])
 
     def loss_and_grad(theta):
         network.params[...] = theta
         value = network.loss_and_gradient(
-            X, Y, loss, alpha, workspace, sample_weight=sample_weight
+            X, Y, loss, alpha, workspace, sample_weight=sample_weight, l1=l1
         )
         return value, workspace.grad.astype(np.float64)
 
     curve = []
+    stopped_by_callback = []
 
     def callback(intermediate_result):
         curve.append(float(intermediate_result.fun))
-        if verbose:
-            print(f"Iteration {len(curve)}, loss = {curve[-1]:.8f}")
+        network.params[...] = intermediate_result.x  # the iterate, for the hooks
+        if hooks.epoch_end(curve[-1]):
+            stopped_by_callback.append(len(curve))
+            raise StopIteration
+        hooks.epoch_begin()
 
-    result = scipy.optimize.minimize(
-        loss_and_grad,
-        network.params.astype(np.float64),
-        method="L-BFGS-B",
-        jac=True,
-        callback=callback,
-        options={"maxfun": max_fun, "maxiter": max_iter, "gtol": tol},
-    )
-    if result.status != 0:
+    hooks.train_begin()
+    hooks.epoch_begin()
+    try:
+        result = scipy.optimize.minimize(
+            loss_and_grad,
+            network.params.astype(np.float64),
+            method="L-BFGS-B",
+            jac=True,
+            callback=callback,
+            options={"maxfun": max_fun, "maxiter": max_iter, "gtol": tol},
+        )
+        network.params[...] = result.x
+    finally:
+        hooks.train_end()
+    if result.status != 0 and not stopped_by_callback:
         warnings.warn(
             f"lbfgs failed to converge after {result.nit} iterations "
             f"(status={result.status}): {result.message}. Increase max_iter or "
             "max_fun, or scale the data (e.g. StandardScaler).",
             ConvergenceWarning,
         )
-    network.params[...] = result.x
     state.n_iter_ = min(int(result.nit), max_iter)
     state.loss_ = float(result.fun)
     state.loss_curve_ = curve

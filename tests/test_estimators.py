@@ -33,18 +33,27 @@ def regression():
     return X, y / y.std()
 
 
-EXTRA_PARAMETERS = {"dtype": "auto", "dropout": 0.0}
+EXTRA_PARAMETERS = {
+    "dtype": "auto",
+    "dropout": 0.0,
+    "l1": 0.0,
+    "weight_decay": 0.01,
+    "rho": 0.9,
+    "monitor": "val_score",
+    "callbacks": None,
+}
 
 
 def test_same_parameters_and_defaults_as_sklearn():
     ours = NumpyMLPClassifier().get_params()
     theirs = MLPClassifier().get_params()
-    assert ours == {**theirs, **EXTRA_PARAMETERS}
+    assert ours == {**theirs, **EXTRA_PARAMETERS, "class_weight": None}
     from sklearn.neural_network import MLPRegressor
 
     theirs = MLPRegressor().get_params()
     theirs.setdefault("loss", "squared_error")  # added in scikit-learn 1.7
-    assert NumpyMLPRegressor().get_params() == {**theirs, **EXTRA_PARAMETERS}
+    ours = NumpyMLPRegressor().get_params()
+    assert ours == {**theirs, **EXTRA_PARAMETERS, "huber_delta": 1.0}
 
 
 @pytest.mark.parametrize("Estimator", [NumpyMLPClassifier, NumpyMLPRegressor])
@@ -308,10 +317,25 @@ def test_inputs_are_not_mutated(iris):
         np.testing.assert_array_equal(before, after)
 
 
-def test_verbose_prints_progress(iris, capsys):
+def test_verbose_prints_lines_without_tqdm(iris, capsys, monkeypatch):
+    import sknumpynn._hooks
+
+    monkeypatch.setattr(sknumpynn._hooks, "_tqdm_available", lambda: False)
     X, y = iris
     NumpyMLPClassifier(max_iter=2, verbose=True).fit(X, y)
     assert "Iteration 2, loss = " in capsys.readouterr().out
+
+
+def test_verbose_2_prints_lines_and_1_draws_a_bar(iris, capsys):
+    pytest.importorskip("tqdm")
+    X, y = iris
+    NumpyMLPClassifier(max_iter=2, verbose=2, early_stopping=True).fit(X, y)
+    out = capsys.readouterr().out
+    assert "Iteration 2, loss = " in out and "validation score = " in out
+    NumpyMLPClassifier(max_iter=3, verbose=True).fit(X, y)
+    captured = capsys.readouterr()
+    assert "Iteration" not in captured.out
+    assert "3/3" in captured.err and "loss=" in captured.err
 
 
 def test_divergence_restores_last_finite_epoch(regression):

@@ -1,11 +1,17 @@
-"""Central-difference checks of every activation, loss and the L2 penalty."""
+"""Central-difference checks of every activation, loss and regularizer."""
 
 import numpy as np
 import pytest
 
 from sknumpynn.nn import Network, Workspace
-from sknumpynn.nn.activations import DERIVATIVES, HIDDEN_ACTIVATIONS
-from sknumpynn.nn.losses import CANONICAL_OUTPUT, LOSSES
+from sknumpynn.nn import regularizers
+from sknumpynn.nn.activations import (
+    DERIVATIVES,
+    HIDDEN_ACTIVATIONS,
+    NEEDS_PREACTIVATION,
+    OUTPUT_ACTIVATIONS,
+)
+from sknumpynn.nn.losses import CANONICAL_OUTPUT, LOSSES, Loss
 
 H = 1e-6
 TOLERANCE = 1e-6
@@ -25,87 +31,164 @@ def make_targets(loss, rng, n_samples, n_outputs):
     return rng.normal(size=(n_samples, n_outputs))
 
 
+def make_loss(name):
+    """Huber with a small delta, so both of its pieces are exercised."""
+    return Loss(name, {"delta": 0.5} if name == "huber" else {})
+
+
+def central_difference(f, theta):
+    numeric = np.empty_like(theta)
+    for i in range(theta.size):
+        step = np.zeros_like(theta)
+        step[i] = H
+        numeric[i] = (f(theta + step) - f(theta - step)) / (2 * H)
+    return numeric
+
+
 @pytest.mark.parametrize("activation", sorted(HIDDEN_ACTIVATIONS))
 def test_activation_derivative_matches_central_difference(activation):
     rng = np.random.RandomState(0)
     Z = rng.normal(size=(7, 5)) * 2
     Z[np.abs(Z) < 1e-3] = 0.5  # keep ReLU away from its kink
     f = HIDDEN_ACTIVATIONS[activation]
+
+    def f_out(Z):
+        return f(Z.copy(), np.empty_like(Z))
+
     delta = rng.normal(size=Z.shape)
-    expected = delta * (f(Z + H) - f(Z - H)) / (2 * H)
-    A = f(Z.copy())
-    DERIVATIVES[activation](A, delta)
+    expected = delta * (f_out(Z + H) - f_out(Z - H)) / (2 * H)
+    scratch = np.empty_like(Z)
+    A = f(Z.copy(), scratch)
+    if activation in NEEDS_PREACTIVATION:
+        np.testing.assert_array_equal(scratch, Z)  # kept for the derivative
+    DERIVATIVES[activation](A, delta, scratch)
     assert relative_error(delta, expected) < TOLERANCE
+
+
+@pytest.mark.parametrize("activation", sorted(HIDDEN_ACTIVATIONS))
+def test_activation_is_the_textbook_formula(activation):
+    from scipy.stats import norm
+
+    z = np.linspace(-4, 4, 81)
+    expected = {
+        "identity": z,
+        "logistic": 1 / (1 + np.exp(-z)),
+        "tanh": np.tanh(z),
+        "relu": np.maximum(z, 0),
+        "leaky_relu": np.where(z > 0, z, 0.01 * z),
+        "elu": np.where(z > 0, z, np.exp(z) - 1),
+        "gelu": z * norm.cdf(z),
+    }[activation]
+    got = HIDDEN_ACTIVATIONS[activation](z.copy(), np.empty_like(z))
+    np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-15)
 
 
 @pytest.mark.parametrize("loss", sorted(LOSSES))
 @pytest.mark.parametrize("activation", sorted(HIDDEN_ACTIVATIONS))
-@pytest.mark.parametrize("alpha", [0.0, 0.3])
+@pytest.mark.parametrize("alpha, l1", [(0.0, 0.0), (0.3, 0.2)])
 @pytest.mark.parametrize("weighted", [False, True])
-def test_network_gradient_matches_central_difference(loss, activation, alpha, weighted):
+def test_network_gradient_matches_central_difference(
+    loss, activation, alpha, l1, weighted
+):
     rng = np.random.RandomState(42)
     n_samples, n_outputs = 9, 3
-    net = Network((4, 6, 5, n_outputs), activation, CANONICAL_OUTPUT[loss])
+    loss = make_loss(loss)
+    net = Network((4, 6, 5, n_outputs), activation, loss.output_activation)
     net.initialize(rng)
     X = rng.normal(size=(n_samples, 4))
-    Y = make_targets(loss, rng, n_samples, n_outputs)
+    Y = make_targets(loss.name, rng, n_samples, n_outputs)
     sw = rng.uniform(0.2, 3.0, size=n_samples) if weighted else None
     workspace = Workspace(net, n_samples)
 
     def loss_at(theta):
         saved = net.params.copy()
         net.params[...] = theta
-        value = net.loss_and_gradient(X, Y, loss, alpha, Workspace(net, n_samples), sw)
+        value = net.loss_and_gradient(
+            X, Y, loss, alpha, Workspace(net, n_samples), sw, l1=l1
+        )
         net.params[...] = saved
         return value
 
-    net.loss_and_gradient(X, Y, loss, alpha, workspace, sw)
+    net.loss_and_gradient(X, Y, loss, alpha, workspace, sw, l1=l1)
     analytic = workspace.grad.copy()
-    numeric = np.empty_like(analytic)
-    theta = net.params.copy()
-    for i in range(theta.size):
-        step = np.zeros_like(theta)
-        step[i] = H
-        numeric[i] = (loss_at(theta + step) - loss_at(theta - step)) / (2 * H)
+    numeric = central_difference(loss_at, net.params.copy())
     assert relative_error(analytic, numeric) < TOLERANCE
 
 
-@pytest.mark.parametrize("loss", sorted(LOSSES))
-def test_fused_output_delta_is_loss_derivative(loss):
-    """d loss / d z = (p - y) / n for each canonical output/loss pair."""
-    from sknumpynn.nn.activations import OUTPUT_ACTIVATIONS
+def test_gradient_with_one_activation_per_layer():
+    rng = np.random.RandomState(5)
+    net = Network((4, 6, 5, 4, 2), ["gelu", "elu", "leaky_relu"], "identity")
+    net.initialize(rng)
+    X, Y = rng.normal(size=(8, 4)), rng.normal(size=(8, 2))
 
+    def loss_at(theta):
+        saved = net.params.copy()
+        net.params[...] = theta
+        value = net.loss_and_gradient(X, Y, "squared_error", 0.1, Workspace(net, 8))
+        net.params[...] = saved
+        return value
+
+    workspace = Workspace(net, 8)
+    net.loss_and_gradient(X, Y, "squared_error", 0.1, workspace)
+    numeric = central_difference(loss_at, net.params.copy())
+    assert relative_error(workspace.grad, numeric) < TOLERANCE
+
+
+@pytest.mark.parametrize("loss", sorted(LOSSES))
+def test_output_delta_is_loss_derivative(loss):
+    """d loss / d z = output_delta / n for each loss and its output activation."""
     rng = np.random.RandomState(1)
-    output = OUTPUT_ACTIVATIONS[CANONICAL_OUTPUT[loss]]
+    loss = make_loss(loss)
+    output = OUTPUT_ACTIVATIONS[loss.output_activation]
     Z = rng.normal(size=(5, 3))
-    Y = make_targets(loss, rng, 5, 3)
-    fused = (output(Z.copy()) - Y) / Z.shape[0]
+    Y = make_targets(loss.name, rng, 5, 3)
+    delta = loss.output_delta(Y, output(Z.copy())) / Z.shape[0]
     numeric = np.empty_like(Z)
     for idx in np.ndindex(Z.shape):
         up, down = Z.copy(), Z.copy()
         up[idx] += H
         down[idx] -= H
-        numeric[idx] = (LOSSES[loss](Y, output(up)) - LOSSES[loss](Y, output(down))) / (
+        numeric[idx] = (loss.value(Y, output(up)) - loss.value(Y, output(down))) / (
             2 * H
         )
-    assert relative_error(fused, numeric) < TOLERANCE
+    assert relative_error(delta, numeric) < TOLERANCE
 
 
-def test_penalty_gradient():
+def test_robust_losses_match_their_definitions():
+    r = np.array([[-3.0, -1.0, -0.2, 0.0, 0.4, 2.5]])
+    Y = np.zeros_like(r)
+    huber = np.where(np.abs(r) <= 1, 0.5 * r**2, np.abs(r) - 0.5).sum()
+    assert Loss("huber").value(Y, r) == pytest.approx(huber)
+    assert Loss("absolute_error").value(Y, r) == pytest.approx(np.abs(r).sum())
+    np.testing.assert_allclose(
+        Loss("huber", {"delta": 0.3}).output_delta(Y, r.copy()),
+        [[-0.3, -0.3, -0.2, 0.0, 0.3, 0.3]],
+    )
+
+
+@pytest.mark.parametrize("which", ["l2", "l1"])
+def test_penalty_gradient(which):
     rng = np.random.RandomState(3)
-    net = Network((3, 4, 2), "tanh", "identity").initialize(rng)
-    alpha, sw_sum = 0.7, 5.0
-    coefs = net.params[: net.n_coef_params].copy()
-    analytic = alpha / sw_sum * coefs
-    numeric = np.empty_like(coefs)
-    for i in range(coefs.size):
-        net.params[i] = coefs[i] + H
-        up = net.penalty(alpha, sw_sum)
-        net.params[i] = coefs[i] - H
-        down = net.penalty(alpha, sw_sum)
-        net.params[i] = coefs[i]
-        numeric[i] = (up - down) / (2 * H)
-    assert relative_error(analytic, numeric) < TOLERANCE
+    coefs = rng.normal(size=20)
+    strength, sw_sum = 0.7, 5.0
+    value = getattr(regularizers, f"{which}_penalty")
+    add_gradient = getattr(regularizers, f"add_{which}_gradient")
+    analytic = np.full_like(coefs, 0.25)  # added to, not overwritten
+    add_gradient(coefs, analytic, strength, sw_sum, np.empty_like(coefs))
+    numeric = central_difference(lambda w: value(w, strength, sw_sum), coefs)
+    assert relative_error(analytic - 0.25, numeric) < TOLERANCE
+    expected = {
+        "l2": 0.5 * strength * np.sum(coefs**2) / sw_sum,
+        "l1": strength * np.sum(np.abs(coefs)) / sw_sum,
+    }[which]
+    assert value(coefs, strength, sw_sum) == pytest.approx(expected)
+
+
+def test_network_penalty_covers_weights_not_biases():
+    net = Network((3, 4, 2), "tanh", "identity").initialize(np.random.RandomState(0))
+    weights = net.params[: net.n_coef_params]
+    expected = 0.5 * 0.7 * np.sum(weights**2) / 5 + 0.2 * np.abs(weights).sum() / 5
+    assert net.penalty(0.7, 5.0, l1=0.2) == pytest.approx(expected)
 
 
 @pytest.mark.parametrize("activation", sorted(HIDDEN_ACTIVATIONS))
@@ -133,11 +216,5 @@ def test_gradient_through_fixed_dropout_masks(activation, loss):
 
     workspace = Workspace(net, 9)
     net.loss_and_gradient(X, Y, loss, 0.1, workspace, dropout_masks=masks)
-    analytic = workspace.grad.copy()
-    theta = net.params.copy()
-    numeric = np.empty_like(theta)
-    for i in range(theta.size):
-        step = np.zeros_like(theta)
-        step[i] = H
-        numeric[i] = (loss_at(theta + step) - loss_at(theta - step)) / (2 * H)
-    assert relative_error(analytic, numeric) < TOLERANCE
+    numeric = central_difference(loss_at, net.params.copy())
+    assert relative_error(workspace.grad, numeric) < TOLERANCE

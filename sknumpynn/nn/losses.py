@@ -1,4 +1,4 @@
-r"""Loss functions, each paired with its canonical output activation.
+r"""Loss functions, their output deltas, and the output activation of each.
 
 Every loss is the weighted mean over samples of a per-sample loss summed over
 the outputs,
@@ -6,10 +6,13 @@ the outputs,
 .. math:: L = \frac{1}{\sum_i s_i} \sum_i s_i \sum_k \ell(y_{ik}, p_{ik}),
 
 with sample weights :math:`s_i` (all ones when none are given). Each loss is
-paired with the output activation that makes it a *canonical link*: for these
-pairs the derivative of :math:`\ell` with respect to the output layer's
-pre-activation :math:`z` is simply :math:`p - y`, the fused output delta that
-:meth:`sknumpynn.nn.Network.backward` uses.
+paired with an output activation, and :meth:`Loss.output_delta` gives the
+derivative of :math:`\ell` with respect to the output layer's pre-activation
+:math:`z`, computed in place. For the first four the activation is the
+loss's *canonical link*, which fuses that derivative into :math:`p - y`; the
+two robust regression losses use the identity output, so their delta is
+:math:`\partial \ell / \partial p`, a function of the residual
+:math:`r = p - y`.
 
 ====================  =================  ====================================
 loss                  output activation  :math:`\ell(y, p)`
@@ -18,8 +21,22 @@ loss                  output activation  :math:`\ell(y, p)`
 ``poisson``           exp                :math:`y \log(y / p) - y + p`
 ``log_loss``          softmax            :math:`-y \log p`
 ``binary_log_loss``   logistic           :math:`-y \log p - (1-y) \log(1-p)`
+``absolute_error``    identity           :math:`|r|`
+``huber``             identity           :math:`\tfrac12 r^2` if :math:`|r| \le
+                                         \delta`, else
+                                         :math:`\delta (|r| - \tfrac12\delta)`
 ====================  =================  ====================================
+
+=====================  ==========================================
+loss                   output delta :math:`\partial \ell / \partial z`
+=====================  ==========================================
+the canonical four     :math:`p - y`
+``absolute_error``     :math:`\operatorname{sign}(r)`
+``huber``              :math:`\operatorname{clip}(r, -\delta, \delta)`
+=====================  ==========================================
 """
+
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.special import xlogy
@@ -65,17 +82,113 @@ def binary_log_loss(Y, P, sample_weight=None):
     return _weighted_mean(per_sample, sample_weight)
 
 
+def absolute_error(Y, P, sample_weight=None):
+    r"""Absolute error, :math:`\ell(y, p) = |p - y|` (median regression)."""
+    return _weighted_mean(np.abs(P - Y).sum(axis=1), sample_weight)
+
+
+def huber(Y, P, sample_weight=None, delta=1.0):
+    r"""Huber loss (Huber, 1964): quadratic near zero, linear beyond ``delta``.
+
+    .. math:: \ell(y, p) = \begin{cases} \tfrac12 r^2 & |r| \le \delta \\
+        \delta \left(|r| - \tfrac12 \delta\right) & |r| > \delta \end{cases},
+        \qquad r = p - y.
+    """
+    abs_r = np.abs(P - Y)
+    quadratic = np.minimum(abs_r, delta)
+    per_sample = (quadratic * (abs_r - 0.5 * quadratic)).sum(axis=1)
+    return _weighted_mean(per_sample, sample_weight)
+
+
+def residual(Y, P):
+    r"""Fused output delta of a canonical pair, :math:`p - y`, in place in ``P``."""
+    P -= Y
+    return P
+
+
+def sign_of_residual(Y, P):
+    r"""Output delta of ``absolute_error``, :math:`\operatorname{sign}(p - y)`,
+    in place in ``P``."""
+    P -= Y
+    return np.sign(P, out=P)
+
+
+def clipped_residual(Y, P, delta=1.0):
+    r"""Output delta of ``huber``, :math:`\operatorname{clip}(p - y, -\delta,
+    \delta)`, in place in ``P``."""
+    P -= Y
+    return np.clip(P, -delta, delta, out=P)
+
+
 LOSSES = {
     "squared_error": squared_error,
     "poisson": poisson,
     "log_loss": log_loss,
     "binary_log_loss": binary_log_loss,
+    "absolute_error": absolute_error,
+    "huber": huber,
 }
 
-#: The output activation that is the canonical link of each loss.
+#: The output activation paired with each loss (the canonical link where the
+#: loss has one).
 CANONICAL_OUTPUT = {
     "squared_error": "identity",
     "poisson": "exp",
     "log_loss": "softmax",
     "binary_log_loss": "logistic",
+    "absolute_error": "identity",
+    "huber": "identity",
 }
+
+#: In-place output delta of each loss.
+OUTPUT_DELTAS = {
+    "squared_error": residual,
+    "poisson": residual,
+    "log_loss": residual,
+    "binary_log_loss": residual,
+    "absolute_error": sign_of_residual,
+    "huber": clipped_residual,
+}
+
+
+@dataclass(frozen=True)
+class Loss:
+    """A loss by name, with its parameters (``huber``'s ``delta``).
+
+    Parameters
+    ----------
+    name : str
+        A key of :data:`LOSSES`.
+    params : dict, default={}
+        Keyword arguments of the loss and of its output delta.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> loss = Loss("huber", {"delta": 1.0})
+    >>> loss.value(np.zeros((2, 1)), np.array([[0.5], [3.0]]))
+    1.3125
+    >>> loss.output_delta(np.zeros((2, 1)), np.array([[0.5], [3.0]])).ravel()
+    array([0.5, 1. ])
+    """
+
+    name: str
+    params: dict = field(default_factory=dict)
+
+    @property
+    def output_activation(self):
+        """Name of the output activation paired with this loss."""
+        return CANONICAL_OUTPUT[self.name]
+
+    def value(self, Y, P, sample_weight=None):
+        """Weighted mean loss of predictions ``P`` for targets ``Y``."""
+        return LOSSES[self.name](Y, P, sample_weight, **self.params)
+
+    def output_delta(self, Y, P):
+        """:math:`\\partial \\ell / \\partial z` per sample, in place in ``P``."""
+        return OUTPUT_DELTAS[self.name](Y, P, **self.params)
+
+
+def get_loss(loss):
+    """``loss`` as a :class:`Loss` (a name is taken with default parameters)."""
+    return loss if isinstance(loss, Loss) else Loss(loss)

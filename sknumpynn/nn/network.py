@@ -4,17 +4,19 @@ Layer :math:`l` (``l = 0 .. L-1``) maps its input :math:`A_l` to
 
 .. math:: Z_{l+1} = A_l W_l + b_l, \qquad A_{l+1} = f_l(Z_{l+1}),
 
-with :math:`A_0 = X`, a hidden activation :math:`f` for every layer but the
-last and the output activation for the last. Back-propagation starts from the
-fused output delta of a canonical loss/output pair (see
-:mod:`sknumpynn.nn.losses`) and walks back:
+with :math:`A_0 = X`, a hidden activation :math:`f_l` for every layer but
+the last (one name for all, or one per layer) and the output activation for
+the last. Back-propagation starts from the output delta of the loss (see
+:mod:`sknumpynn.nn.losses`; :math:`P - Y` for the canonical pairs) and walks
+back:
 
 .. math::
 
-    \Delta_L &= \frac{s \odot (P - Y)}{\sum_i s_i}, \\
-    \nabla W_l &= A_l^\top \Delta_{l+1} + \frac{\alpha}{\sum_i s_i} W_l,
+    \Delta_L &= \frac{s \odot \partial \ell / \partial Z_L}{\sum_i s_i}, \\
+    \nabla W_l &= A_l^\top \Delta_{l+1} + \frac{\alpha}{\sum_i s_i} W_l
+        + \frac{\lambda_1}{\sum_i s_i} \operatorname{sign}(W_l),
     \qquad \nabla b_l = \mathbf{1}^\top \Delta_{l+1}, \\
-    \Delta_l &= (\Delta_{l+1} W_l^\top) \odot f'(Z_l).
+    \Delta_l &= (\Delta_{l+1} W_l^\top) \odot f_l'(Z_l).
 
 The gradient of the first layer's input is never formed. All weights and
 biases are views into :attr:`Network.params` (all weights first, then all
@@ -25,9 +27,15 @@ an optimizer step is a few whole-vector operations.
 import numpy as np
 import scipy.sparse as sp
 
-from sknumpynn.nn.activations import DERIVATIVES, HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
+from sknumpynn.nn import regularizers
+from sknumpynn.nn.activations import (
+    DERIVATIVES,
+    HIDDEN_ACTIVATIONS,
+    NEEDS_PREACTIVATION,
+    OUTPUT_ACTIVATIONS,
+)
 from sknumpynn.nn.init import glorot_uniform
-from sknumpynn.nn.losses import LOSSES
+from sknumpynn.nn.losses import get_loss
 
 
 def _dot(A, W, out):
@@ -39,6 +47,35 @@ def _dot(A, W, out):
     return out
 
 
+def hidden_activations(activation, n_hidden):
+    """One hidden activation name per hidden layer.
+
+    Parameters
+    ----------
+    activation : str or sequence of str
+        One name for every hidden layer, or one per hidden layer.
+    n_hidden : int
+
+    Returns
+    -------
+    tuple of str
+    """
+    names = [activation] * n_hidden if isinstance(activation, str) else activation
+    names = tuple(names)
+    if len(names) != n_hidden:
+        raise ValueError(
+            f"activation must be one name or one per hidden layer ({n_hidden}), got "
+            f"{list(names)!r}."
+        )
+    unknown = [name for name in names if name not in HIDDEN_ACTIVATIONS]
+    if unknown:
+        raise ValueError(
+            f"Unknown activation {unknown[0]!r}; choose from "
+            f"{sorted(HIDDEN_ACTIVATIONS)}."
+        )
+    return names
+
+
 class Network:
     """Dense network with ``len(layer_units) - 1`` weight layers.
 
@@ -46,8 +83,10 @@ class Network:
     ----------
     layer_units : sequence of int
         Units per layer, input first and output last, e.g. ``(784, 100, 10)``.
-    activation : {'identity', 'logistic', 'tanh', 'relu'}
-        Hidden activation.
+    activation : str or sequence of str
+        Hidden activation, a key of
+        :data:`~sknumpynn.nn.activations.HIDDEN_ACTIVATIONS`, or one per
+        hidden layer.
     output_activation : {'identity', 'logistic', 'softmax', 'exp'}
         Output activation.
     dtype : {numpy.float32, numpy.float64}
@@ -75,14 +114,18 @@ class Network:
         self.n_params = self.n_coef_params + sum(self.layer_units[1:])
         self.params = np.zeros(self.n_params, dtype=self.dtype)
         self.coefs, self.intercepts = self.unpack(self.params)
-        self._hidden = HIDDEN_ACTIVATIONS[activation]
-        self._derivative = DERIVATIVES[activation]
+        self.activations = hidden_activations(activation, len(self.layer_units) - 2)
+        self._hidden = [HIDDEN_ACTIVATIONS[name] for name in self.activations]
+        self._derivatives = [DERIVATIVES[name] for name in self.activations]
         self._output = OUTPUT_ACTIVATIONS[output_activation]
 
     def __repr__(self):
         units = "-".join(map(str, self.layer_units))
+        activation = self.activation
+        if not isinstance(activation, str):
+            activation = list(activation)
         return (
-            f"Network({units}, activation={self.activation!r}, "
+            f"Network({units}, activation={activation!r}, "
             f"output={self.output_activation!r}, dtype={self.dtype.name})"
         )
 
@@ -121,14 +164,19 @@ class Network:
         return net
 
     def initialize(self, rng):
-        """Glorot-uniform initialisation, in scikit-learn's draw order."""
-        for W, b, fan_in, fan_out in zip(
-            self.coefs, self.intercepts, self.layer_units[:-1], self.layer_units[1:]
-        ):
-            W[...], b[...] = glorot_uniform(rng, fan_in, fan_out, self.activation)
+        """Glorot-uniform initialisation, in scikit-learn's draw order.
+
+        Each layer's bound follows the activation it feeds (the output layer
+        the last hidden one's), as scikit-learn's single activation does.
+        """
+        for layer, (W, b) in enumerate(zip(self.coefs, self.intercepts)):
+            fan_in, fan_out = self.layer_units[layer], self.layer_units[layer + 1]
+            names = self.activations or (self.activation,)
+            activation = names[min(layer, len(names) - 1)]
+            W[...], b[...] = glorot_uniform(rng, fan_in, fan_out, activation)
         return self
 
-    def forward(self, X, buffers, dropout_masks=None):
+    def forward(self, X, buffers, dropout_masks=None, scratch=None):
         r"""Forward pass, writing each layer's output into ``buffers``.
 
         Parameters
@@ -142,6 +190,10 @@ class Network:
             :math:`P(m = 1) = q`, the keep probability ``keep``). Inverted
             dropout: the hidden output becomes :math:`A \odot m / q`, so
             nothing changes at prediction time.
+        scratch : list of ndarray, default=None
+            One buffer per hidden layer, shaped like its output, for the
+            activation's intermediates; a GELU layer's keeps the pre-activation
+            for :meth:`backward`. None allocates them.
 
         Returns
         -------
@@ -149,13 +201,17 @@ class Network:
             ``[X, A_1, ..., A_L]``; the last entry holds the predictions.
         """
         activations = [X]
+        if scratch is None:
+            scratch = [np.empty_like(Z) for Z in buffers[:-1]]
         for layer, (W, b, Z) in enumerate(zip(self.coefs, self.intercepts, buffers)):
             _dot(activations[-1], W, out=Z)
             Z += b
-            last = layer == self.n_layers - 1
-            (self._output if last else self._hidden)(Z)
-            if not last and dropout_masks and dropout_masks[layer] is not None:
-                Z *= dropout_masks[layer][0]
+            if layer == self.n_layers - 1:
+                self._output(Z)
+            else:
+                self._hidden[layer](Z, scratch[layer])
+                if dropout_masks and dropout_masks[layer] is not None:
+                    Z *= dropout_masks[layer][0]
             activations.append(Z)
         return activations
 
@@ -165,15 +221,22 @@ class Network:
             X,
             self.coefs,
             self.intercepts,
-            self.activation,
+            self.activations,
             self.output_activation,
             batch_size,
         )
 
-    def penalty(self, alpha, sw_sum):
-        r"""L2 penalty :math:`\frac{\alpha}{2 \sum_i s_i} \sum_l \|W_l\|_F^2`."""
+    def penalty(self, alpha, sw_sum, l1=0.0):
+        r"""Weight penalty, see :mod:`sknumpynn.nn.regularizers`.
+
+        .. math:: \frac{\alpha}{2 S} \sum_l \|W_l\|_F^2
+            + \frac{\lambda_1}{S} \sum_l \|W_l\|_1
+        """
         coefs = self.params[: self.n_coef_params]
-        return 0.5 * alpha * float(np.dot(coefs, coefs)) / sw_sum
+        value = regularizers.l2_penalty(coefs, alpha, sw_sum) if alpha else 0.0
+        if l1:
+            value += regularizers.l1_penalty(coefs, l1, sw_sum)
+        return value
 
     def loss_and_gradient(
         self,
@@ -185,6 +248,7 @@ class Network:
         sample_weight=None,
         compute_loss=True,
         dropout_masks=None,
+        l1=0.0,
     ):
         """Forward and backward pass over one batch.
 
@@ -193,9 +257,9 @@ class Network:
         X : {ndarray, sparse matrix} of shape (n_samples, n_features)
         Y : ndarray of shape (n_samples, n_outputs)
             Targets, same dtype as the network.
-        loss : str
-            A key of :data:`sknumpynn.nn.losses.LOSSES` whose canonical output
-            activation is this network's output activation.
+        loss : str or sknumpynn.nn.losses.Loss
+            A loss (or the name of one) whose output activation is this
+            network's output activation.
         alpha : float
             L2 penalty strength.
         workspace : Workspace
@@ -206,25 +270,38 @@ class Network:
             If False, skip the loss value (returns None) and save its cost.
         dropout_masks : list, default=None
             Dropout masks of the hidden layers (see :meth:`forward`).
+        l1 : float, default=0.0
+            L1 penalty strength.
 
         Returns
         -------
         loss : float or None
-            Mean loss over the batch, with the L2 penalty.
+            Mean loss over the batch, with the weight penalties.
         """
+        loss = get_loss(loss)
         n_samples = X.shape[0]
         sw_sum = n_samples if sample_weight is None else float(sample_weight.sum())
         if sw_sum == 0:  # a batch of zero-weight rows carries no information
             workspace.grad[...] = 0
             return 0.0
         buffers = workspace.layer_buffers(n_samples)
-        activations = self.forward(X, buffers, dropout_masks)
+        scratch = workspace.scratch_buffers(n_samples)
+        activations = self.forward(X, buffers, dropout_masks, scratch)
         value = None
         if compute_loss:
-            value = LOSSES[loss](Y, activations[-1], sample_weight)
-            value += self.penalty(alpha, sw_sum)
+            value = loss.value(Y, activations[-1], sample_weight)
+            value += self.penalty(alpha, sw_sum, l1)
         self.backward(
-            activations, Y, alpha, workspace, sample_weight, sw_sum, dropout_masks
+            activations,
+            Y,
+            alpha,
+            workspace,
+            sample_weight,
+            sw_sum,
+            dropout_masks,
+            l1=l1,
+            loss=loss,
+            scratch=scratch,
         )
         return value
 
@@ -237,10 +314,16 @@ class Network:
         sample_weight,
         sw_sum,
         dropout_masks=None,
+        l1=0.0,
+        loss="squared_error",
+        scratch=None,
     ):
-        r"""Back-propagate from the fused output delta into ``workspace.grad``.
+        r"""Back-propagate from the output delta into ``workspace.grad``.
 
         Overwrites the activations (used as scratch once they are consumed).
+        ``loss`` only matters through its output delta, which is
+        :math:`P - Y` for every canonical pair; ``scratch`` is the list
+        :meth:`forward` was given (GELU layers read their pre-activations).
         Through a dropped-out layer,
         :math:`\Delta_l = (\Delta_{l+1} W_l^\top) \odot f'(Z_l) \odot m / q`,
         with :math:`f'` evaluated on the undropped output :math:`A = q A' / m`
@@ -249,8 +332,7 @@ class Network:
         n_samples = Y.shape[0]
         grad_coefs, grad_intercepts = workspace.grad_coefs, workspace.grad_intercepts
         deltas = workspace.delta_buffers(n_samples)
-        delta = activations[-1]
-        delta -= Y
+        delta = get_loss(loss).output_delta(Y, activations[-1])
         if sample_weight is not None:
             delta *= sample_weight[:, np.newaxis]
         delta *= 1.0 / sw_sum
@@ -263,22 +345,23 @@ class Network:
                 masked = dropout_masks and dropout_masks[layer - 1] is not None
                 if masked:  # undo the 1/q scaling for f'(Z); dropped units stay 0
                     activations[layer] *= dropout_masks[layer - 1][1]
-                self._derivative(activations[layer], previous)
+                Z = None if scratch is None else scratch[layer - 1]
+                self._derivatives[layer - 1](activations[layer], previous, Z)
                 if masked:
                     previous *= dropout_masks[layer - 1][0]
                 delta = previous
+        n = self.n_coef_params
+        coefs, grad, tmp = self.params[:n], workspace.grad[:n], workspace.scratch[:n]
         if alpha:
-            # grad_W += alpha / s * W, through a scratch buffer: no allocation.
-            # (Not scipy.linalg.blas.axpy: SciPy's wheels bundle a second
-            # OpenBLAS whose threads then fight NumPy's for the cores.)
-            n = self.n_coef_params
-            penalty_grad = workspace.scratch[:n]
-            np.multiply(self.params[:n], float(alpha / sw_sum), out=penalty_grad)
-            workspace.grad[:n] += penalty_grad
+            regularizers.add_l2_gradient(coefs, grad, alpha, sw_sum, tmp)
+        if l1:
+            regularizers.add_l1_gradient(coefs, grad, l1, sw_sum, tmp)
 
 
 def forward_pass(X, coefs, intercepts, activation, output_activation, batch_size=None):
     """Output of the network with these weights, ``batch_size`` rows at a time.
+
+    ``activation`` is one hidden activation name or one per hidden layer.
 
     Works on plain lists of weight and bias arrays (a fitted estimator's
     ``coefs_`` and ``intercepts_``), copying none of them. Each call allocates
@@ -290,15 +373,18 @@ def forward_pass(X, coefs, intercepts, activation, output_activation, batch_size
     P : ndarray of shape (n_samples, n_outputs), dtype of ``coefs``
     """
     dtype = coefs[0].dtype
-    hidden, output = (
-        HIDDEN_ACTIVATIONS[activation],
-        OUTPUT_ACTIVATIONS[output_activation],
-    )
+    hidden = [
+        HIDDEN_ACTIVATIONS[name]
+        for name in hidden_activations(activation, len(coefs) - 1)
+    ]
+    output = OUTPUT_ACTIVATIONS[output_activation]
     n_samples = X.shape[0]
     batch_size = n_samples if batch_size is None else max(1, int(batch_size))
     out = np.empty((n_samples, coefs[-1].shape[1]), dtype=dtype)
     rows = min(batch_size, n_samples)
     buffers = [np.empty((rows, W.shape[1]), dtype) for W in coefs[:-1]]
+    widest = max((W.shape[1] for W in coefs[:-1]), default=0)
+    flat_scratch = np.empty(rows * widest, dtype)  # shared by the hidden layers
     for start in range(0, n_samples, batch_size):
         stop = min(start + batch_size, n_samples)
         targets = [buf[: stop - start] for buf in buffers] + [out[start:stop]]
@@ -308,7 +394,10 @@ def forward_pass(X, coefs, intercepts, activation, output_activation, batch_size
         for layer, (W, b, Z) in enumerate(zip(coefs, intercepts, targets)):
             _dot(A, W, out=Z)
             Z += b
-            (output if layer == len(coefs) - 1 else hidden)(Z)
+            if layer == len(coefs) - 1:
+                output(Z)
+            else:
+                hidden[layer](Z, flat_scratch[: Z.size].reshape(Z.shape))
             A = Z
     return out
 
@@ -317,8 +406,9 @@ class Workspace:
     """Preallocated per-batch buffers for training one :class:`Network`.
 
     Holds each layer's output and back-propagated error for up to
-    ``batch_size`` rows, and the flat gradient. A smaller batch uses the
-    leading rows, so the training loop allocates nothing per batch.
+    ``batch_size`` rows, the pre-activations of GELU layers, and the flat
+    gradient. A smaller batch uses the leading rows, so the training loop
+    allocates nothing per batch.
     """
 
     def __init__(self, network, batch_size):
@@ -326,6 +416,12 @@ class Workspace:
         self.batch_size = int(batch_size)
         self._layers = [np.empty((self.batch_size, u), dtype) for u in units[1:]]
         self._deltas = [np.empty((self.batch_size, u), dtype) for u in units[1:-1]]
+        # The forward pass's scratch: a layer's error buffer is free until
+        # the backward pass, except where the pre-activation must survive.
+        self._scratch = [
+            np.empty((self.batch_size, u), dtype) if name in NEEDS_PREACTIVATION else d
+            for name, u, d in zip(network.activations, units[1:-1], self._deltas)
+        ]
         self.grad = np.zeros(network.n_params, dtype=dtype)
         self.scratch = np.empty(network.n_params, dtype=dtype)
         self.grad_coefs, self.grad_intercepts = network.unpack(self.grad)
@@ -337,3 +433,7 @@ class Workspace:
     def delta_buffers(self, n_samples):
         """Error buffers for ``n_samples`` rows, one per hidden layer."""
         return [buf[:n_samples] for buf in self._deltas]
+
+    def scratch_buffers(self, n_samples):
+        """Activation scratch for ``n_samples`` rows, one per hidden layer."""
+        return [buf[:n_samples] for buf in self._scratch]

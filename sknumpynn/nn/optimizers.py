@@ -2,8 +2,12 @@ r"""Stochastic optimizers that update a flat parameter vector in place.
 
 Each optimizer keeps its state in vectors shaped like the parameters and takes
 a step with a handful of whole-vector in-place operations into one scratch
-buffer, so a step allocates nothing. The update rules and the learning-rate
-schedules are scikit-learn's, so the same gradients give the same parameters.
+buffer, so a step allocates nothing. :class:`SGD` and :class:`Adam` follow
+scikit-learn's update rules and schedules exactly, so the same gradients give
+the same parameters; :class:`RMSprop`, :class:`Adagrad` and :class:`AdamW`
+complete the set. Every optimizer's ``learning_rate`` is its current base
+rate :math:`\eta`, which an epoch schedule (:mod:`sknumpynn.nn.schedules`)
+may set between epochs.
 """
 
 import math
@@ -11,7 +15,25 @@ import math
 import numpy as np
 
 
-class SGD:
+class _Optimizer:
+    """Shared epoch hooks: no schedule of its own; a stall stops training."""
+
+    def __init__(self, n_params, dtype, learning_rate_init):
+        self.learning_rate_init = learning_rate_init
+        self.learning_rate = float(learning_rate_init)
+        self._scratch = np.empty(n_params, dtype=dtype)
+
+    def iteration_ends(self, time_step):
+        """Epoch-end hook (scikit-learn's name); nothing to do by default."""
+
+    def trigger_stopping(self, msg, verbose):
+        """Training stalled: stop."""
+        if verbose:
+            print(msg + " Stopping.")
+        return True
+
+
+class SGD(_Optimizer):
     r"""Stochastic gradient descent with momentum and Nesterov's momentum.
 
     With learning rate :math:`\eta` and momentum :math:`\mu`:
@@ -49,14 +71,12 @@ class SGD:
         nesterov=True,
         power_t=0.5,
     ):
-        self.learning_rate_init = learning_rate_init
-        self.learning_rate = float(learning_rate_init)
+        super().__init__(n_params, dtype, learning_rate_init)
         self.lr_schedule = lr_schedule
         self.momentum = momentum
         self.nesterov = nesterov
         self.power_t = power_t
         self.velocity = np.zeros(n_params, dtype=dtype)
-        self._scratch = np.empty(n_params, dtype=dtype)
 
     def __repr__(self):
         return (
@@ -106,7 +126,7 @@ class SGD:
         return False
 
 
-class Adam:
+class Adam(_Optimizer):
     r"""Adam (Kingma & Ba, 2014), with bias correction folded into the rate.
 
     .. math::
@@ -148,17 +168,16 @@ class Adam:
         beta_2=0.999,
         epsilon=1e-8,
     ):
-        self.learning_rate_init = learning_rate_init
-        self.learning_rate = float(learning_rate_init)
+        super().__init__(n_params, dtype, learning_rate_init)
         self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
         self.t = 0
         self._M = np.zeros(n_params, dtype=dtype)
         self._V = np.zeros(n_params, dtype=dtype)
-        self._scratch = np.empty(n_params, dtype=dtype)
 
     def __repr__(self):
         return (
-            f"Adam(learning_rate={self.learning_rate_init:g}, beta_1={self.beta_1}, "
+            f"{type(self).__name__}(learning_rate={self.learning_rate:g}, "
+            f"beta_1={self.beta_1}, "
             f"beta_2={self.beta_2}, epsilon={self.epsilon:g}, t={self.t})"
         )
 
@@ -183,8 +202,8 @@ class Adam:
         V += tmp
         # Python floats, not NumPy float64 scalars: under NumPy 2's promotion
         # rules a float64 scalar would turn every float32 pass into a cast.
-        self.learning_rate = float(
-            self.learning_rate_init
+        rate = float(
+            self.learning_rate
             * math.sqrt(1 - self.beta_2**self.t)
             / (1 - self.beta_1**self.t)
         )
@@ -192,14 +211,137 @@ class Adam:
         np.sqrt(V, out=tmp)
         tmp += self.epsilon / root
         np.divide(M, tmp, out=tmp)
-        tmp *= self.learning_rate * (1 - self.beta_1) / root
+        tmp *= rate * (1 - self.beta_1) / root
         params -= tmp
 
-    def iteration_ends(self, time_step):
-        """Epoch-end hook: Adam has no schedule."""
 
-    def trigger_stopping(self, msg, verbose):
-        """Training stalled: Adam always stops."""
-        if verbose:
-            print(msg + " Stopping.")
-        return True
+class AdamW(Adam):
+    r"""Adam with decoupled weight decay (Loshchilov & Hutter, 2019).
+
+    Before each Adam step the weights (not the biases) shrink by
+    :math:`\eta \lambda`, independently of the gradient:
+
+    .. math:: W \leftarrow (1 - \eta \lambda) W, \qquad
+        \theta \leftarrow \text{Adam}(\theta, g).
+
+    Unlike an L2 term in the loss (``alpha``), the decay is not rescaled by
+    Adam's per-parameter step sizes.
+
+    Parameters
+    ----------
+    n_params : int
+    dtype : dtype
+    learning_rate_init : float, default=0.001
+    beta_1, beta_2 : float, default=0.9, 0.999
+    epsilon : float, default=1e-8
+    weight_decay : float, default=0.01
+        :math:`\lambda`.
+    n_decayed : int, default=None
+        The first ``n_decayed`` parameters (the weights, in the flat layout)
+        decay; None decays all.
+    """
+
+    def __init__(
+        self,
+        n_params,
+        dtype,
+        learning_rate_init=0.001,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        weight_decay=0.01,
+        n_decayed=None,
+    ):
+        super().__init__(n_params, dtype, learning_rate_init, beta_1, beta_2, epsilon)
+        self.weight_decay = float(weight_decay)
+        self.n_decayed = n_params if n_decayed is None else n_decayed
+
+    def step(self, params, grad):
+        """Decay the weights, then take an Adam step, in place."""
+        if self.weight_decay:
+            shrink = float(1.0 - self.learning_rate * self.weight_decay)
+            params[: self.n_decayed] *= shrink
+        super().step(params, grad)
+
+
+class RMSprop(_Optimizer):
+    r"""RMSprop (Tieleman & Hinton, 2012).
+
+    .. math::
+
+        v \leftarrow \rho v + (1 - \rho) g^2, \qquad
+        \theta \leftarrow \theta - \eta \frac{g}{\sqrt{v} + \epsilon}.
+
+    Parameters
+    ----------
+    n_params : int
+    dtype : dtype
+    learning_rate_init : float, default=0.001
+    rho : float, default=0.9
+        Decay of the squared-gradient average.
+    epsilon : float, default=1e-8
+    """
+
+    def __init__(
+        self, n_params, dtype, learning_rate_init=0.001, rho=0.9, epsilon=1e-8
+    ):
+        super().__init__(n_params, dtype, learning_rate_init)
+        self.rho, self.epsilon = float(rho), float(epsilon)
+        self.v = np.zeros(n_params, dtype=dtype)
+
+    def __repr__(self):
+        return (
+            f"RMSprop(learning_rate={self.learning_rate:g}, rho={self.rho}, "
+            f"epsilon={self.epsilon:g})"
+        )
+
+    def step(self, params, grad):
+        """Update ``params`` in place from the gradient ``grad``."""
+        v, tmp = self.v, self._scratch
+        v *= self.rho
+        np.square(grad, out=tmp)
+        tmp *= 1.0 - self.rho
+        v += tmp
+        np.sqrt(v, out=tmp)
+        tmp += self.epsilon
+        np.divide(grad, tmp, out=tmp)
+        tmp *= self.learning_rate
+        params -= tmp
+
+
+class Adagrad(_Optimizer):
+    r"""Adagrad (Duchi, Hazan & Singer, 2011).
+
+    .. math::
+
+        G \leftarrow G + g^2, \qquad
+        \theta \leftarrow \theta - \eta \frac{g}{\sqrt{G} + \epsilon}.
+
+    Parameters
+    ----------
+    n_params : int
+    dtype : dtype
+    learning_rate_init : float, default=0.01
+    epsilon : float, default=1e-8
+    """
+
+    def __init__(self, n_params, dtype, learning_rate_init=0.01, epsilon=1e-8):
+        super().__init__(n_params, dtype, learning_rate_init)
+        self.epsilon = float(epsilon)
+        self.G = np.zeros(n_params, dtype=dtype)
+
+    def __repr__(self):
+        return (
+            f"Adagrad(learning_rate={self.learning_rate:g}, epsilon={self.epsilon:g})"
+        )
+
+    def step(self, params, grad):
+        """Update ``params`` in place from the gradient ``grad``."""
+        G, tmp = self.G, self._scratch
+        np.square(grad, out=tmp)
+        G += tmp
+        np.sqrt(G, out=tmp)
+        tmp += self.epsilon
+        np.divide(grad, tmp, out=tmp)
+        tmp *= self.learning_rate
+        params -= tmp
