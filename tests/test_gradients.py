@@ -3,8 +3,7 @@
 import numpy as np
 import pytest
 
-from sknumpynn.nn import Network, Workspace
-from sknumpynn.nn import regularizers
+from sknumpynn.nn import Network, Workspace, regularizers
 from sknumpynn.nn.activations import (
     DERIVATIVES,
     HIDDEN_ACTIVATIONS,

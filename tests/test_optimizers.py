@@ -4,6 +4,8 @@ import numpy as np
 import pytest
 
 from sknumpynn.nn import SGD, Adam
+from sknumpynn.nn.optimizers import Adagrad, AdamW, RMSprop
+from sknumpynn.nn.schedules import CosineAnnealing, StepDecay, get_schedule
 
 
 def grads(rng, n_steps, size):
@@ -78,10 +80,89 @@ def test_steps_do_not_allocate_parameter_sized_arrays():
 
     n = 1_000_000
     params, g = np.zeros(n), np.ones(n)
-    for opt in (SGD(n, np.float64), Adam(n, np.float64)):
+    for opt in (
+        SGD(n, np.float64),
+        Adam(n, np.float64),
+        AdamW(n, np.float64, n_decayed=n // 2),
+        RMSprop(n, np.float64),
+        Adagrad(n, np.float64),
+    ):
         opt.step(params, g)
         tracemalloc.start()
         opt.step(params, g)
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
         assert peak < n * 8 / 10, (opt, peak)
+
+
+def test_rmsprop_matches_formula():
+    rng = np.random.RandomState(2)
+    params = rng.normal(size=7)
+    expected, v = params.copy(), np.zeros(7)
+    lr, rho, eps = 0.01, 0.8, 1e-6
+    opt = RMSprop(7, np.float64, lr, rho, eps)
+    for g in grads(rng, 6, 7):
+        v = rho * v + (1 - rho) * g**2
+        expected -= lr * g / (np.sqrt(v) + eps)
+        opt.step(params, g)
+    np.testing.assert_allclose(params, expected, rtol=1e-12)
+
+
+def test_adagrad_matches_formula():
+    rng = np.random.RandomState(3)
+    params = rng.normal(size=7)
+    expected, G = params.copy(), np.zeros(7)
+    lr, eps = 0.1, 1e-6
+    opt = Adagrad(7, np.float64, lr, eps)
+    for g in grads(rng, 6, 7):
+        G += g**2
+        expected -= lr * g / (np.sqrt(G) + eps)
+        opt.step(params, g)
+    np.testing.assert_allclose(params, expected, rtol=1e-12)
+
+
+def test_adamw_decays_weights_not_biases_then_steps_like_adam():
+    """Loshchilov & Hutter: theta <- theta - lr * wd * theta, then Adam's step."""
+    rng = np.random.RandomState(4)
+    params = rng.normal(size=9)
+    n_weights, lr, wd = 6, 0.01, 0.1
+    adamw = AdamW(9, np.float64, lr, weight_decay=wd, n_decayed=n_weights)
+    adam, expected = Adam(9, np.float64, lr), params.copy()
+    for g in grads(rng, 5, 9):
+        expected[:n_weights] *= 1 - lr * wd
+        adam.step(expected, g)
+        adamw.step(params, g)
+    np.testing.assert_allclose(params, expected, rtol=1e-12)
+    untouched = AdamW(9, np.float64, lr, weight_decay=0.0)
+    p1, p2 = np.ones(9), np.ones(9)
+    untouched.step(p1, np.ones(9))
+    Adam(9, np.float64, lr).step(p2, np.ones(9))
+    np.testing.assert_array_equal(p1, p2)
+
+
+@pytest.mark.parametrize("Optimizer", [RMSprop, Adagrad, AdamW])
+def test_new_optimizers_keep_float32(Optimizer):
+    params = np.ones(4, dtype=np.float32)
+    Optimizer(4, np.float32).step(params, np.full(4, 0.5, dtype=np.float32))
+    assert params.dtype == np.float32 and (params < 1).all()
+
+
+def test_cosine_schedule():
+    schedule = CosineAnnealing(eta_min=0.01)
+    rates = [schedule(0.1, e, max_iter=10) for e in range(12)]
+    assert rates[0] == pytest.approx(0.1) and rates[5] == pytest.approx(0.055)
+    assert rates[10] == rates[11] == pytest.approx(0.01)
+    assert all(a >= b for a, b in zip(rates, rates[1:]))
+
+
+def test_step_schedule_defaults_to_thirds_of_max_iter():
+    rates = [StepDecay()(1.0, e, max_iter=9) for e in range(10)]
+    assert rates == pytest.approx([1] * 3 + [0.1] * 3 + [0.01] * 3 + [0.001])
+
+
+def test_get_schedule():
+    assert isinstance(get_schedule("cosine"), CosineAnnealing)
+    assert isinstance(get_schedule("step"), StepDecay)
+    assert get_schedule("constant") is None and get_schedule("adaptive") is None
+    custom = StepDecay(5, 0.5)
+    assert get_schedule(custom) is custom
