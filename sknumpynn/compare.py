@@ -73,24 +73,38 @@ def _evaluate(task, model, data, quick):
     """
     if len(data) == 2:
         X, y = data
-        result = cross_validate(model, X, y, cv=task.splits(quick))
+        result = cross_validate(
+            model, X, y, cv=task.splits(quick), return_estimator=True
+        )
         scores, fit_times = result["test_score"], result["fit_time"]
+        first_fit = result["estimator"][0]
     else:
         X_train, y_train, X_test, y_test = data
-        scores, fit_times = [], []
+        scores, fit_times, first_fit = [], [], None
         for seed in HOLDOUT_SEEDS[:1] if quick else HOLDOUT_SEEDS:
-            model = model.set_params(**_random_state_params(model, seed))
+            model = clone(model).set_params(**_random_state_params(model, seed))
             start = time.perf_counter()
             model.fit(X_train, y_train)
             fit_times.append(time.perf_counter() - start)
             scores.append(model.score(X_test, y_test))
+            if first_fit is None:
+                first_fit = model
         scores, fit_times = np.array(scores), np.array(fit_times)
+    curve = getattr(_final_estimator(first_fit), "loss_curve_", None)
     return {
         "mean": float(scores.mean()),
         "std": float(scores.std()),
         "n_scores": int(scores.size),
         "fit_seconds": float(fit_times.mean()),
+        "loss_curve": None if curve is None else [float(v) for v in curve],
     }
+
+
+def _final_estimator(model):
+    """The estimator at the end of a (target-transformed) pipeline."""
+    if isinstance(model, TransformedTargetRegressor):
+        model = model.regressor_
+    return model.steps[-1][1] if hasattr(model, "steps") else model
 
 
 def _random_state_params(model, seed):
@@ -244,15 +258,38 @@ def to_markdown(results, env, quick):
 
 
 def plot(results, path):
-    """Scores and fit times side by side, one bar pair per dataset."""
+    """Scores and fit times side by side, one bar pair per dataset; below them,
+    each dataset's training-loss curves (first fold or seed) drawn with
+    :class:`~sknumpynn.plotting.LossCurveDisplay`."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from sknumpynn.plotting import LossCurveDisplay
+
     names = [n for n, e in results.items() if "skipped" not in e]
     x = np.arange(len(names))
-    fig, (ax_score, ax_time) = plt.subplots(1, 2, figsize=(11, 4))
+    fig = plt.figure(figsize=(11, 8))
+    grid = fig.add_gridspec(2, 2 * max(1, len(names)))
+    half = max(1, len(names))
+    ax_score = fig.add_subplot(grid[0, :half])
+    ax_time = fig.add_subplot(grid[0, half:])
+    for column, name in enumerate(names):
+        ax = fig.add_subplot(grid[1, 2 * column : 2 * column + 2])
+        # scikit-learn's curve wide underneath, ours dashed on top: where the
+        # two learn identically the dashes run inside the wide line.
+        for library, style in (
+            ("scikit-learn", {"color": "tab:orange", "linewidth": 4, "alpha": 0.6}),
+            ("sknumpynn", {"color": "tab:blue", "linestyle": "--"}),
+        ):
+            curve = results[name][library].get("loss_curve")
+            if curve:
+                LossCurveDisplay(loss=curve).plot(ax=ax, name=library, **style)
+        ax.set_title(f"{name}: training loss", fontsize="medium")
+        ax.set_yscale("log")
+        if ax.get_legend() is not None:
+            ax.legend(fontsize="x-small")
     for offset, library in ((-0.2, "sknumpynn"), (0.2, "scikit-learn")):
         means = [results[n][library]["mean"] for n in names]
         stds = [results[n][library]["std"] for n in names]
@@ -266,7 +303,7 @@ def plot(results, path):
     ):
         ax.set_xticks(x, labels)
         ax.set_title(title)
-        ax.legend()
+        ax.legend(fontsize="small")
     ax_score.set_ylim(min(0.5, *(results[n]["sknumpynn"]["mean"] for n in names)), 1.0)
     ax_time.set_yscale("log")
     fig.tight_layout()
