@@ -42,6 +42,14 @@ class NumpyMLPClassifier(ClassifierMixin, BaseNumpyMLP):
         + "\n"
         + COMMON_PARAMETERS
         + """
+    class_weight : dict, 'balanced' or None, default=None
+        Weights of the classes, ``{class_label: weight}``, multiplied into
+        ``sample_weight``; 'balanced' uses
+        ``n_samples / (n_classes * np.bincount(y))``. Classes missing from a
+        dict weigh 1. Single-output targets only; ``partial_fit`` accepts a
+        dict but not 'balanced' (one batch's frequencies are not the data's).
+        Not a scikit-learn parameter (a long-standing request there).
+
     Attributes
     ----------
     classes_ : ndarray or list of ndarray of shape (n_classes,)

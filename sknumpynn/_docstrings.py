@@ -5,17 +5,29 @@ HIDDEN_PARAMETERS = """\
         The ith element represents the number of neurons in the ith hidden
         layer.
 
-    activation : {'identity', 'logistic', 'tanh', 'relu'}, default='relu'
-        Activation function for the hidden layers: ``f(x) = x``,
-        ``1 / (1 + exp(-x))``, ``tanh(x)`` or ``max(0, x)``.
+    activation : str or list of str, default='relu'
+        Activation function for the hidden layers, or one per hidden layer
+        (a list as long as ``hidden_layer_sizes``):
+
+        - 'identity', 'logistic', 'tanh', 'relu' (scikit-learn's):
+          ``x``, ``1 / (1 + exp(-x))``, ``tanh(x)``, ``max(0, x)``;
+        - 'leaky_relu': ``max(x, 0.01 x)``;
+        - 'elu': ``x`` if ``x > 0`` else ``exp(x) - 1``;
+        - 'gelu': ``x * Phi(x)``, ``Phi`` the standard normal CDF (exact form).
+
+        The extra activations and the list form are not in scikit-learn.
 """
 
 COMMON_PARAMETERS = """\
-    solver : {'lbfgs', 'sgd', 'adam'}, default='adam'
+    solver : {'lbfgs', 'sgd', 'adam', 'rmsprop', 'adagrad', 'adamw'}, \
+            default='adam'
         The solver for weight optimization: 'lbfgs' (quasi-Newton, full batch,
         through :func:`scipy.optimize.minimize`), 'sgd' (stochastic gradient
-        descent with momentum) or 'adam' (Kingma & Ba). 'lbfgs' suits small
-        datasets; 'adam' is robust on larger ones.
+        descent with momentum) or 'adam' (Kingma & Ba), as in scikit-learn;
+        and 'rmsprop' (decay ``rho``), 'adagrad' and 'adamw' (Adam with
+        decoupled ``weight_decay``). 'lbfgs' suits small datasets; 'adam' is
+        robust on larger ones. The update rules are in
+        :mod:`sknumpynn.nn.optimizers`.
 
     alpha : float, default=0.0001
         Strength of the L2 penalty :math:`\\frac{\\alpha}{2 \\sum_i s_i}
@@ -25,14 +37,21 @@ COMMON_PARAMETERS = """\
         Size of minibatches for the stochastic solvers; 'auto' means
         ``min(200, n_samples)``. Unused by 'lbfgs'.
 
-    learning_rate : {'constant', 'invscaling', 'adaptive'}, default='constant'
-        Learning-rate schedule of 'sgd': constant ``learning_rate_init``;
-        ``learning_rate_init / (t + 1) ** power_t`` with ``t`` the samples seen;
-        or divided by 5 whenever ``n_iter_no_change`` epochs pass without
-        improving by ``tol``.
+    learning_rate : {'constant', 'invscaling', 'adaptive', 'cosine', 'step'} \
+            or schedule, default='constant'
+        Learning-rate schedule. As in scikit-learn, 'invscaling'
+        (``learning_rate_init / (t + 1) ** power_t``, ``t`` the samples seen)
+        and 'adaptive' (divide by 5 whenever ``n_iter_no_change`` epochs pass
+        without improving by ``tol``) apply to 'sgd' only, and 'constant'
+        keeps ``learning_rate_init``. 'cosine' (anneal to 0 over ``max_iter``
+        epochs) and 'step' (divide by 10 every ``max_iter // 3`` epochs) apply
+        to every stochastic solver; pass a
+        :class:`~sknumpynn.nn.schedules.CosineAnnealing` or
+        :class:`~sknumpynn.nn.schedules.StepDecay` instance to set their
+        parameters. 'cosine' and 'step' are not in scikit-learn.
 
     learning_rate_init : float, default=0.001
-        The initial learning rate of 'sgd' and 'adam'.
+        The initial learning rate of the stochastic solvers.
 
     power_t : float, default=0.5
         Exponent of the 'invscaling' schedule.
@@ -52,8 +71,11 @@ COMMON_PARAMETERS = """\
         Training stops when the loss (or validation score) does not improve by
         at least ``tol`` for ``n_iter_no_change`` consecutive epochs.
 
-    verbose : bool, default=False
-        Whether to print progress messages to stdout.
+    verbose : bool or int, default=False
+        Progress output: ``True`` (1) draws a progress bar with the loss when
+        tqdm is installed (``pip install 'sknumpynn[progress]'``), and
+        otherwise prints one line per epoch to stdout, as scikit-learn does;
+        2 always prints the lines.
 
     warm_start : bool, default=False
         Reuse the weights of the previous call to fit as initialization.
@@ -66,8 +88,10 @@ COMMON_PARAMETERS = """\
 
     early_stopping : bool, default=False
         Hold out ``validation_fraction`` of the training data (stratified for
-        single-output classification), stop when its score stalls, and restore
-        the weights of the best validation score.
+        single-output classification), record its loss and score after every
+        epoch (``validation_loss_curve_``, ``validation_scores_``), stop when
+        the one named by ``monitor`` stalls, and restore the weights of its
+        best epoch. With ``n_iter_no_change=np.inf`` it only records.
 
     validation_fraction : float, default=0.1
         Proportion of training data held out for early stopping.
@@ -79,7 +103,7 @@ COMMON_PARAMETERS = """\
         Decay rate of Adam's second-moment estimate, in [0, 1).
 
     epsilon : float, default=1e-8
-        Numerical stability constant of Adam.
+        Numerical stability constant of Adam, AdamW, RMSprop and Adagrad.
 
     n_iter_no_change : int, default=10
         Number of epochs without improvement by ``tol`` before stopping.
@@ -105,6 +129,35 @@ COMMON_PARAMETERS = """\
         value for all hidden layers, or one per layer) and the kept ones are
         scaled by ``1 / (1 - dropout)``; prediction uses the whole network.
         Ignored by 'lbfgs'. Not a scikit-learn parameter.
+
+    l1 : float, default=0.0
+        Strength of an L1 penalty :math:`\\frac{l_1}{\\sum_i s_i}
+        \\sum_l \\|W_l\\|_1` on the weights, beside ``alpha``'s L2 term; it
+        drives weights of useless inputs towards exactly zero. Not a
+        scikit-learn parameter.
+
+    weight_decay : float, default=0.01
+        Decoupled weight decay of 'adamw': each step multiplies the weights
+        (not the biases) by ``1 - learning_rate * weight_decay``. Unused by
+        the other solvers. Not a scikit-learn parameter.
+
+    rho : float, default=0.9
+        Decay of the squared-gradient average of 'rmsprop', in [0, 1). Not a
+        scikit-learn parameter.
+
+    monitor : {'val_score', 'val_loss'}, default='val_score'
+        What ``early_stopping`` watches and whose best epoch it restores: the
+        validation score (scikit-learn's behaviour) or the validation loss.
+        Not a scikit-learn parameter.
+
+    callbacks : list of Callback, default=None
+        Objects whose ``on_train_begin``, ``on_epoch_end`` and
+        ``on_train_end`` hooks are called during training; ``on_epoch_end``
+        receives the epoch's ``history_`` entry and stops training by
+        returning True. See :mod:`sknumpynn.callbacks` (``ProgressBar``,
+        ``EarlyStopping``, ``TerminateOnNaN``). On scikit-learn >= 1.9,
+        scikit-learn's own callbacks are set with ``set_callbacks`` instead
+        and see one task per epoch. Not a scikit-learn parameter.
 """
 
 COMMON_ATTRIBUTES = """\
@@ -123,6 +176,21 @@ COMMON_ATTRIBUTES = """\
 
     best_validation_score_ : float or None
         Best validation score with early stopping, else None.
+
+    validation_loss_curve_ : list of float or None
+        Validation loss (without weight penalties) after each epoch with
+        early stopping, else None. Not in scikit-learn.
+
+    best_validation_loss_ : float or None
+        Lowest validation loss with early stopping, else None. Not in
+        scikit-learn.
+
+    history_ : list of dict
+        One dict per epoch (or L-BFGS iteration), accumulated over warm starts
+        and ``partial_fit`` calls, with keys ``'epoch'``, ``'loss'``,
+        ``'val_loss'``, ``'val_score'`` (None without early stopping),
+        ``'learning_rate'`` (the base rate used; None for 'lbfgs') and
+        ``'seconds'``. Not in scikit-learn.
 
     t_ : int
         Number of training samples seen by the stochastic solvers.

@@ -30,15 +30,24 @@ class NumpyMLPRegressor(RegressorMixin, BaseNumpyMLP):
 
     Parameters
     ----------
-    loss : {'squared_error', 'poisson'}, default='squared_error'
+    loss : {'squared_error', 'poisson', 'absolute_error', 'huber'}, \
+            default='squared_error'
         Half squared error, or half Poisson deviance for non-negative targets
-        (the output is then ``exp`` of the last layer).
+        (the output is then ``exp`` of the last layer), as in scikit-learn;
+        or the outlier-robust absolute error (median regression) or Huber
+        loss (quadratic within ``huber_delta`` of the target, linear beyond).
 
 """
         + HIDDEN_PARAMETERS
         + "\n"
         + COMMON_PARAMETERS
         + """
+    huber_delta : float, default=1.0
+        Where the 'huber' loss turns from quadratic to linear, in units of the
+        target (standardise the target, e.g. with
+        :class:`~sklearn.compose.TransformedTargetRegressor`). Not a
+        scikit-learn parameter.
+
     Attributes
     ----------
 """

@@ -401,3 +401,18 @@ def test_dropout_validation(iris, dropout, match):
     clf = NumpyMLPClassifier(hidden_layer_sizes=(4, 4), dropout=dropout)
     with pytest.raises(ValueError, match=match):
         clf.fit(X, y)
+
+
+@pytest.mark.parametrize("Estimator", [NumpyMLPClassifier, NumpyMLPRegressor])
+def test_every_parameter_and_attribute_is_documented(Estimator, iris):
+    import inspect
+    import re
+
+    doc = Estimator.__doc__
+    for name in inspect.signature(Estimator).parameters:
+        assert re.search(rf"^    {name} : ", doc, re.M), name
+    X, y = iris
+    fitted = Estimator(max_iter=2, early_stopping=True).fit(X, y)
+    public = [a for a in vars(fitted) if a.endswith("_") and not a.startswith("_")]
+    for name in public:
+        assert re.search(rf"^    {name} : ", doc, re.M), name
