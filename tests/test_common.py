@@ -11,6 +11,15 @@ ESTIMATORS = [
     NumpyMLPRegressor(),
     NumpyMLPRegressor(solver="lbfgs"),
     NumpyMLPRegressor(solver="sgd"),
+    # The extras of issue 5 pass the same checks.
+    NumpyMLPClassifier(
+        solver="rmsprop", activation="gelu", l1=1e-4, learning_rate="cosine"
+    ),
+    NumpyMLPClassifier(solver="adamw", activation=["elu"], learning_rate="step"),
+    NumpyMLPRegressor(
+        loss="huber", solver="adamw", activation="elu", learning_rate="cosine", l1=1e-4
+    ),
+    NumpyMLPRegressor(loss="absolute_error", solver="lbfgs", activation="gelu"),
 ]
 
 
