@@ -20,6 +20,7 @@ from sklearn.utils.validation import (
 )
 
 from sknumpynn._hooks import TrainingHooks
+from sknumpynn._parallel import limited_blas_threads
 from sknumpynn._stochastic import STOCHASTIC_SOLVERS, StochasticFitMixin
 from sknumpynn._training import train_lbfgs
 from sknumpynn._validation import _naming_the_bad_argument, _validate_sample_weight
@@ -251,10 +252,23 @@ class BaseNumpyMLP(
         Y = Y.astype(network.dtype, copy=False)
         # Live views: callbacks see (and may restore) the weights as they train.
         self.coefs_, self.intercepts_ = network.coefs, network.intercepts
-        stochastic = self.solver in STOCHASTIC_SOLVERS
-        n_epochs = (1 if incremental else self.max_iter) if stochastic else None
+        if self.solver in STOCHASTIC_SOLVERS:
+            n_epochs = 1 if incremental else self.max_iter
+        else:
+            n_epochs = None
         hooks = TrainingHooks(self, n_epochs, X, y, sample_weight)
-        if stochastic:
+        with limited_blas_threads():
+            self._train(network, X, Y, sample_weight, rng, incremental, hooks)
+        if not np.isfinite(network.params).all():
+            raise ValueError(
+                "Solver produced non-finite parameter weights. The input data may "
+                "contain large values and need to be preprocessed."
+            )
+        hooks.fit_end()
+        return self
+
+    def _train(self, network, X, Y, sample_weight, rng, incremental, hooks):
+        if self.solver in STOCHASTIC_SOLVERS:
             self._fit_stochastic(network, X, Y, sample_weight, rng, incremental, hooks)
         else:
             train_lbfgs(
@@ -271,13 +285,6 @@ class BaseNumpyMLP(
                 l1=self.l1,
                 hooks=hooks,
             )
-        if not np.isfinite(network.params).all():
-            raise ValueError(
-                "Solver produced non-finite parameter weights. The input data may "
-                "contain large values and need to be preprocessed."
-            )
-        hooks.fit_end()
-        return self
 
     def _initialize(self, Y, layer_units, dtype, rng):
         self.n_iter_ = 0
@@ -327,14 +334,15 @@ class BaseNumpyMLP(
         # bigger ones), never more than scikit-learn's working_memory.
         budget = min(get_config()["working_memory"], PREDICT_CHUNK_MIB) * 2**20
         chunk = max(1, int(budget // row_bytes))
-        return forward_pass(
-            X,
-            self.coefs_,
-            self.intercepts_,
-            self.activation,
-            output_activation or self.out_activation_,
-            batch_size=chunk,
-        )
+        with limited_blas_threads():
+            return forward_pass(
+                X,
+                self.coefs_,
+                self.intercepts_,
+                self.activation,
+                output_activation or self.out_activation_,
+                batch_size=chunk,
+            )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
