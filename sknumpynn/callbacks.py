@@ -76,7 +76,9 @@ class Callback:
 
     def __repr__(self):
         params = ", ".join(
-            f"{k}={v!r}" for k, v in vars(self).items() if not k.endswith("_")
+            f"{k}={v!r}"
+            for k, v in vars(self).items()
+            if not (k.startswith("_") or k.endswith("_"))
         )
         return f"{type(self).__name__}({params})"
 

@@ -27,7 +27,16 @@ TRUSTED_TYPES = (
     "sknumpynn._classifier.NumpyMLPClassifier",
     "sknumpynn._regressor.NumpyMLPRegressor",
     "sknumpynn.nn.optimizers.Adam",
+    "sknumpynn.nn.optimizers.AdamW",
+    "sknumpynn.nn.optimizers.Adagrad",
+    "sknumpynn.nn.optimizers.RMSprop",
     "sknumpynn.nn.optimizers.SGD",
+    "sknumpynn.nn.schedules.CosineAnnealing",
+    "sknumpynn.nn.schedules.StepDecay",
+    "sknumpynn.callbacks.Callback",
+    "sknumpynn.callbacks.EarlyStopping",
+    "sknumpynn.callbacks.ProgressBar",
+    "sknumpynn.callbacks.TerminateOnNaN",
 )
 
 

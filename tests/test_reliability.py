@@ -156,9 +156,26 @@ def test_skops_round_trip_and_refuses_tampered_types(iris, tmp_path):
     from sknumpynn.persistence import dump, load, trusted_types
 
     X, y = iris
+    from sknumpynn.callbacks import EarlyStopping, TerminateOnNaN
+    from sknumpynn.nn.schedules import CosineAnnealing, StepDecay
+
     for est in (
         NumpyMLPClassifier(max_iter=5, random_state=0).fit(X, y),
         NumpyMLPRegressor(max_iter=5, random_state=0, solver="sgd").fit(X, y),
+        # Every extra type a fitted estimator can hold (issue 5 features).
+        NumpyMLPClassifier(
+            max_iter=5,
+            solver="adamw",
+            dropout=0.3,
+            learning_rate=CosineAnnealing(3),
+            early_stopping=True,
+            callbacks=[EarlyStopping(patience=2), TerminateOnNaN()],
+            random_state=0,
+        ).fit(X, y),
+        NumpyMLPRegressor(
+            max_iter=5, solver="rmsprop", learning_rate=StepDecay(2), random_state=0
+        ).fit(X, y),
+        NumpyMLPRegressor(max_iter=5, solver="adagrad", random_state=0).fit(X, y),
     ):
         path = tmp_path / "model.skops"
         dump(est, path)
