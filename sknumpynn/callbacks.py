@@ -53,7 +53,13 @@ class Callback:
     """
 
     def on_train_begin(self, estimator):
-        """Called once before the first epoch of ``fit`` or ``partial_fit``."""
+        """Called once before the first epoch of ``fit`` or ``partial_fit``.
+
+        Parameters
+        ----------
+        estimator : NumpyMLPClassifier or NumpyMLPRegressor
+            The estimator about to train.
+        """
 
     def on_epoch_end(self, estimator, logs):
         """Called after each epoch; return True to stop training.
@@ -72,7 +78,14 @@ class Callback:
         """
 
     def on_train_end(self, estimator):
-        """Called once after the last epoch, even after an interruption."""
+        """Called once after the last epoch, even after an interruption.
+
+        Parameters
+        ----------
+        estimator : NumpyMLPClassifier or NumpyMLPRegressor
+            The estimator that trained; its weights are the final ones unless
+            a callback changes them here (as :class:`EarlyStopping` does).
+        """
 
     def __repr__(self):
         params = ", ".join(
@@ -94,6 +107,19 @@ class ProgressBar(Callback):
         Keep the finished bar on screen.
     file : file-like, default=None
         Where to draw the bar (tqdm's default, stderr, when None).
+
+    Examples
+    --------
+    >>> import io
+    >>> from sklearn.datasets import load_iris
+    >>> from sknumpynn import NumpyMLPClassifier
+    >>> from sknumpynn.callbacks import ProgressBar
+    >>> X, y = load_iris(return_X_y=True)
+    >>> screen = io.StringIO()
+    >>> clf = NumpyMLPClassifier(max_iter=5, callbacks=[ProgressBar(file=screen)])
+    >>> clf = clf.fit(X, y)
+    >>> "5/5" in screen.getvalue()
+    True
     """
 
     def __init__(self, leave=True, file=None):
@@ -231,6 +257,17 @@ class TerminateOnNaN(Callback):
     ----------
     stopped_epoch_ : int or None
         Epoch at which training was stopped, else None.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sknumpynn import NumpyMLPClassifier
+    >>> from sknumpynn.callbacks import TerminateOnNaN
+    >>> X, y = load_iris(return_X_y=True)
+    >>> guard = TerminateOnNaN()
+    >>> clf = NumpyMLPClassifier(max_iter=5, callbacks=[guard]).fit(X, y)
+    >>> guard.stopped_epoch_ is None  # nothing overflowed
+    True
     """
 
     def on_train_begin(self, estimator):

@@ -29,6 +29,8 @@ import sknumpynn
 from sknumpynn import NumpyMLPClassifier, NumpyMLPRegressor
 from sknumpynn._compare_tasks import QUICK_GRID, TASKS
 
+__all__ = ["main", "run"]
+
 ESTIMATORS = {
     "classifier": {"sknumpynn": NumpyMLPClassifier, "scikit-learn": MLPClassifier},
     "regressor": {"sknumpynn": NumpyMLPRegressor, "scikit-learn": MLPRegressor},
@@ -141,7 +143,35 @@ def _grid_search(task, estimator, data, quick):
 
 
 def run(datasets, quick=False, data_home=None, progress=None):
-    """Run the comparison and return its results as a dict."""
+    """Run the comparison and return its results as a dict.
+
+    Parameters
+    ----------
+    datasets : list of str
+        Names among ``'heart'``, ``'boston'``, ``'diamonds'``, ``'mnist'``.
+    quick : bool, default=False
+        Small subsets and few epochs (a smoke test, not a measurement).
+    data_home : str or path-like, default=None
+        Folder holding ``mnist/`` (else ``$SKNUMPYNN_DATA`` or OpenML).
+    progress : object with a ``step(message)`` method, default=None
+        Told about each finished step.
+
+    Returns
+    -------
+    results : dict
+        Per dataset: both libraries' scores (mean, std, fit seconds, loss
+        curve), the baseline, the grid searches and the speed-up; or
+        ``{'skipped': reason}`` when the data could not be loaded.
+
+    Examples
+    --------
+    >>> from sknumpynn.compare import run
+    >>> results = run(["boston"], quick=True)
+    >>> sorted(results["boston"])[:4]
+    ['evaluation', 'grid', 'metric', 'params']
+    >>> results["boston"]["metric"]
+    'R²'
+    """
     results = {}
     for name in datasets:
         task = TASKS[name]
@@ -312,7 +342,29 @@ def plot(results, path):
 
 
 def main(argv=None):
-    """Command-line entry point of ``sknumpynn-compare``."""
+    """Command-line entry point of ``sknumpynn-compare``.
+
+    Parameters
+    ----------
+    argv : list of str, default=None
+        Command-line arguments (``sys.argv[1:]`` when None): ``--datasets``,
+        ``--quick``, ``--out``, ``--data-home``.
+
+    Returns
+    -------
+    int
+        The exit status, 0 on success.
+
+    Examples
+    --------
+    >>> import contextlib, io, os, tempfile
+    >>> from sknumpynn.compare import main
+    >>> out = tempfile.mkdtemp()
+    >>> with contextlib.redirect_stdout(io.StringIO()):
+    ...     status = main(["--datasets", "boston", "--quick", "--out", out])
+    >>> status, sorted(os.listdir(out))
+    (0, ['results.json', 'results.md', 'results.png'])
+    """
     parser = argparse.ArgumentParser(
         prog="sknumpynn-compare", description=__doc__.split("\n")[0]
     )

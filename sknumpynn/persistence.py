@@ -22,6 +22,8 @@ True
 True
 """
 
+__all__ = ["dump", "load", "trusted_types"]
+
 #: Every type of ours that a fitted estimator holds.
 TRUSTED_TYPES = (
     "sknumpynn._classifier.NumpyMLPClassifier",
@@ -59,6 +61,12 @@ def trusted_types():
     Returns
     -------
     types : list of str
+
+    Examples
+    --------
+    >>> from sknumpynn.persistence import trusted_types
+    >>> "sknumpynn.nn.optimizers.Adam" in trusted_types()
+    True
     """
     return list(TRUSTED_TYPES)
 
@@ -72,6 +80,18 @@ def dump(estimator, file):
         A fitted estimator or pipeline.
     file : str or path-like or file object
         Where to write.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from sklearn.datasets import load_iris
+    >>> from sknumpynn import NumpyMLPClassifier
+    >>> from sknumpynn.persistence import dump
+    >>> X, y = load_iris(return_X_y=True)
+    >>> path = os.path.join(tempfile.mkdtemp(), "model.skops")
+    >>> dump(NumpyMLPClassifier(max_iter=3).fit(X, y), path)
+    >>> os.path.getsize(path) > 0
+    True
     """
     _skops_io().dump(estimator, file)
 
@@ -97,6 +117,19 @@ def load(file, trusted=()):
     ------
     skops.io.exceptions.UntrustedTypesFoundException
         If the file references a type that is not trusted.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from sklearn.datasets import load_iris
+    >>> from sknumpynn import NumpyMLPClassifier
+    >>> from sknumpynn.persistence import dump, load
+    >>> X, y = load_iris(return_X_y=True)
+    >>> clf = NumpyMLPClassifier(max_iter=3, random_state=0).fit(X, y)
+    >>> path = os.path.join(tempfile.mkdtemp(), "model.skops")
+    >>> dump(clf, path)
+    >>> bool((load(path).predict(X) == clf.predict(X)).all())
+    True
     """
     sio = _skops_io()
     untrusted = sio.get_untrusted_types(file=file)

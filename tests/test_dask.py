@@ -128,6 +128,8 @@ def test_worker_blas_threads_can_be_raised(client):
 PASSES = 7
 
 
+# from_array embeds the 188 MB of pixels in the graph once; that is the point.
+@pytest.mark.filterwarnings("ignore:Sending large graph:UserWarning")
 def test_incremental_mnist_over_a_chunked_dask_array(client):
     import dask.array as da
     from dask_ml.wrappers import Incremental

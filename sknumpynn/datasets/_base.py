@@ -11,7 +11,26 @@ from sklearn.utils import Bunch
 
 
 class DatasetIntegrityError(ValueError):
-    """A data file is missing, truncated or corrupt."""
+    """A data file is missing, truncated or corrupt.
+
+    The message names the file and says what to do (download it again, or
+    point ``data_home`` / ``SKNUMPYNN_DATA`` elsewhere).
+
+    Examples
+    --------
+    >>> import gzip, tempfile
+    >>> from pathlib import Path
+    >>> from sknumpynn.datasets import DatasetIntegrityError, fetch_mnist
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> for name in ("train-images-idx3-ubyte", "train-labels-idx1-ubyte",
+    ...              "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"):
+    ...     _ = (folder / f"{name}.gz").write_bytes(gzip.compress(b"truncated"))
+    >>> try:
+    ...     fetch_mnist(data_home=folder)
+    ... except DatasetIntegrityError as error:
+    ...     print(type(error).__name__, "train-images" in str(error))
+    DatasetIntegrityError True
+    """
 
 
 def sha256_hex(data):

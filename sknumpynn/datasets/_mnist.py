@@ -162,6 +162,13 @@ def fetch_mnist(
         ``feature_names`` (``pixel1`` ... ``pixel784``), ``target_names``,
         ``frame`` and ``DESCR``.
     (data, target) : tuple if ``return_X_y`` is True
+
+    Examples
+    --------
+    >>> from sknumpynn.datasets import fetch_mnist
+    >>> X_test, y_test = fetch_mnist(subset="test", return_X_y=True)
+    >>> X_test.shape, X_test.dtype.name, sorted(set(y_test.tolist()))[:3]
+    ((10000, 784), 'uint8', [0, 1, 2])
     """
     if subset not in ("all", "train", "test"):
         raise ValueError(f"subset must be 'all', 'train' or 'test', got {subset!r}.")

@@ -7,11 +7,32 @@ Nothing here imports scikit-learn: the engine is plain arrays, ``numpy`` and
 - :mod:`~sknumpynn.nn.losses`: loss functions paired with output activations.
 - :mod:`~sknumpynn.nn.init`: Glorot initialisation.
 - :mod:`~sknumpynn.nn.network`: the dense network, forward and backward passes.
-- :mod:`~sknumpynn.nn.optimizers`: SGD (momentum, Nesterov) and Adam on a flat
-  parameter vector.
+- :mod:`~sknumpynn.nn.regularizers`: the L2 and L1 weight penalties.
+- :mod:`~sknumpynn.nn.dropout`: inverted dropout masks.
+- :mod:`~sknumpynn.nn.optimizers`: SGD (momentum, Nesterov), Adam, AdamW,
+  RMSprop and Adagrad on a flat parameter vector.
+- :mod:`~sknumpynn.nn.schedules`: cosine and step learning-rate schedules.
 """
 
-from sknumpynn.nn.network import Network, Workspace
-from sknumpynn.nn.optimizers import SGD, Adam
+from sknumpynn.nn.dropout import Dropout
+from sknumpynn.nn.init import glorot_uniform
+from sknumpynn.nn.losses import Loss
+from sknumpynn.nn.network import Network, Workspace, forward_pass
+from sknumpynn.nn.optimizers import SGD, Adagrad, Adam, AdamW, RMSprop
+from sknumpynn.nn.schedules import CosineAnnealing, StepDecay
 
-__all__ = ["SGD", "Adam", "Network", "Workspace"]
+__all__ = [
+    "SGD",
+    "Adagrad",
+    "Adam",
+    "AdamW",
+    "CosineAnnealing",
+    "Dropout",
+    "Loss",
+    "Network",
+    "RMSprop",
+    "StepDecay",
+    "Workspace",
+    "forward_pass",
+    "glorot_uniform",
+]

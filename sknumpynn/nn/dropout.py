@@ -22,6 +22,17 @@ class Dropout:
         Largest batch.
     dtype : dtype
     rng : numpy.random.Generator
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknumpynn.nn import Dropout
+    >>> dropout = Dropout([0.5, 0.0], [1000, 4], 10, np.float64,
+    ...                   np.random.default_rng(0))
+    >>> masks = dropout.masks(10)
+    >>> mask, keep = masks[0]
+    >>> keep, sorted(set(mask.ravel().tolist())), masks[1] is None
+    (0.5, [0.0, 2.0], True)
     """
 
     def __init__(self, rates, hidden_units, batch_size, dtype, rng):
@@ -41,7 +52,18 @@ class Dropout:
         return any(p > 0 for p in self.rates)
 
     def masks(self, n_samples):
-        """Fresh masks for a batch: per hidden layer None or ``(m / q, q)``."""
+        """Fresh masks for a batch: per hidden layer None or ``(m / q, q)``.
+
+        Parameters
+        ----------
+        n_samples : int
+            Rows of the batch.
+
+        Returns
+        -------
+        list
+            Per hidden layer, None (no dropout) or ``(mask, keep)``.
+        """
         masks = []
         for p, buffer in zip(self.rates, self._buffers):
             if buffer is None:

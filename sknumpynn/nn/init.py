@@ -30,6 +30,14 @@ def glorot_uniform(rng, fan_in, fan_out, activation):
     -------
     coef : ndarray of shape (fan_in, fan_out), float64
     intercept : ndarray of shape (fan_out,), float64
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknumpynn.nn import glorot_uniform
+    >>> coef, intercept = glorot_uniform(np.random.RandomState(0), 4, 2, "relu")
+    >>> bool(np.abs(coef).max() <= np.sqrt(6 / (4 + 2)))
+    True
     """
     factor = 2.0 if activation == "logistic" else 6.0
     bound = np.sqrt(factor / (fan_in + fan_out))

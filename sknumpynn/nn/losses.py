@@ -181,11 +181,33 @@ class Loss:
         return CANONICAL_OUTPUT[self.name]
 
     def value(self, Y, P, sample_weight=None):
-        """Weighted mean loss of predictions ``P`` for targets ``Y``."""
+        """Weighted mean loss of predictions ``P`` for targets ``Y``.
+
+        Parameters
+        ----------
+        Y, P : ndarray of shape (n_samples, n_outputs)
+            Targets and predictions.
+        sample_weight : ndarray of shape (n_samples,), default=None
+
+        Returns
+        -------
+        float
+        """
         return LOSSES[self.name](Y, P, sample_weight, **self.params)
 
     def output_delta(self, Y, P):
-        """:math:`\\partial \\ell / \\partial z` per sample, in place in ``P``."""
+        """:math:`\\partial \\ell / \\partial z` per sample, in place in ``P``.
+
+        Parameters
+        ----------
+        Y, P : ndarray of shape (n_samples, n_outputs)
+            Targets and predictions; ``P`` is overwritten.
+
+        Returns
+        -------
+        ndarray
+            ``P``, holding the delta.
+        """
         return OUTPUT_DELTAS[self.name](Y, P, **self.params)
 
 

@@ -102,6 +102,21 @@ class Network:
     intercepts : list of ndarray
         ``intercepts[l]`` of shape ``(layer_units[l + 1],)``, a view into
         ``params``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknumpynn.nn import Network, Workspace
+    >>> net = Network((3, 5, 2), "relu", "identity")
+    >>> net = net.initialize(np.random.RandomState(0))
+    >>> net
+    Network(3-5-2, activation='relu', output='identity', dtype=float64)
+    >>> net.n_params, net.coefs[0].shape, net.intercepts[1].shape
+    (32, (3, 5), (2,))
+    >>> X, Y = np.ones((4, 3)), np.zeros((4, 2))
+    >>> loss = net.loss_and_gradient(X, Y, "squared_error", 0.0, Workspace(net, 4))
+    >>> bool(loss >= 0)
+    True
     """
 
     def __init__(self, layer_units, activation, output_activation, dtype=np.float64):
@@ -137,6 +152,11 @@ class Network:
     def unpack(self, flat):
         """Split a flat vector laid out like :attr:`params` into per-layer views.
 
+        Parameters
+        ----------
+        flat : ndarray of shape (n_params,)
+            A vector with the layout of :attr:`params` (e.g. a gradient).
+
         Returns
         -------
         coefs, intercepts : list of ndarray
@@ -155,7 +175,24 @@ class Network:
 
     @classmethod
     def from_arrays(cls, coefs, intercepts, activation, output_activation, dtype=None):
-        """Build a network holding a copy of the given weights and biases."""
+        """Build a network holding a copy of the given weights and biases.
+
+        Parameters
+        ----------
+        coefs, intercepts : list of ndarray
+            Weights and biases per layer (e.g. a fitted estimator's
+            ``coefs_`` and ``intercepts_``).
+        activation : str or sequence of str
+            Hidden activation(s).
+        output_activation : str
+            Output activation.
+        dtype : dtype, default=None
+            The dtype of ``coefs`` when None.
+
+        Returns
+        -------
+        Network
+        """
         dtype = coefs[0].dtype if dtype is None else dtype
         units = [coefs[0].shape[0]] + [c.shape[1] for c in coefs]
         net = cls(units, activation, output_activation, dtype)
@@ -168,6 +205,14 @@ class Network:
 
         Each layer's bound follows the activation it feeds (the output layer
         the last hidden one's), as scikit-learn's single activation does.
+
+        Parameters
+        ----------
+        rng : numpy.random.RandomState
+
+        Returns
+        -------
+        self : Network
         """
         for layer, (W, b) in enumerate(zip(self.coefs, self.intercepts)):
             fan_in, fan_out = self.layer_units[layer], self.layer_units[layer + 1]
@@ -216,7 +261,18 @@ class Network:
         return activations
 
     def predict(self, X, batch_size=None):
-        """Network output for ``X``; see :func:`forward_pass`."""
+        """Network output for ``X``; see :func:`forward_pass`.
+
+        Parameters
+        ----------
+        X : {ndarray, sparse matrix} of shape (n_samples, n_features)
+        batch_size : int, default=None
+            Rows per chunk; all at once when None.
+
+        Returns
+        -------
+        P : ndarray of shape (n_samples, n_outputs)
+        """
         return forward_pass(
             X,
             self.coefs,
@@ -231,6 +287,19 @@ class Network:
 
         .. math:: \frac{\alpha}{2 S} \sum_l \|W_l\|_F^2
             + \frac{\lambda_1}{S} \sum_l \|W_l\|_1
+
+        Parameters
+        ----------
+        alpha : float
+            L2 strength.
+        sw_sum : float
+            :math:`S`, the batch's total sample weight.
+        l1 : float, default=0.0
+            L1 strength.
+
+        Returns
+        -------
+        float
         """
         coefs = self.params[: self.n_coef_params]
         value = regularizers.l2_penalty(coefs, alpha, sw_sum) if alpha else 0.0
@@ -328,6 +397,21 @@ class Network:
         :math:`\Delta_l = (\Delta_{l+1} W_l^\top) \odot f'(Z_l) \odot m / q`,
         with :math:`f'` evaluated on the undropped output :math:`A = q A' / m`
         of the kept units.
+
+        Parameters
+        ----------
+        activations : list of ndarray
+            What :meth:`forward` returned.
+        Y : ndarray of shape (n_samples, n_outputs)
+        alpha : float
+        workspace : Workspace
+        sample_weight : ndarray of shape (n_samples,) or None
+        sw_sum : float
+            Total sample weight of the batch.
+        dropout_masks : list, default=None
+        l1 : float, default=0.0
+        loss : str or Loss, default='squared_error'
+        scratch : list of ndarray, default=None
         """
         n_samples = Y.shape[0]
         grad_coefs, grad_intercepts = workspace.grad_coefs, workspace.grad_intercepts
@@ -368,9 +452,31 @@ def forward_pass(X, coefs, intercepts, activation, output_activation, batch_size
     its own buffers for one batch and reuses them batch after batch, so memory
     stays bounded for any number of rows and concurrent calls are safe.
 
+    Parameters
+    ----------
+    X : {ndarray, sparse matrix} of shape (n_samples, n_features)
+    coefs, intercepts : list of ndarray
+        Weights and biases per layer.
+    activation : str or sequence of str
+        Hidden activation(s).
+    output_activation : str
+    batch_size : int, default=None
+        Rows per chunk; all rows at once when None.
+
     Returns
     -------
     P : ndarray of shape (n_samples, n_outputs), dtype of ``coefs``
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknumpynn.nn import forward_pass
+    >>> coefs = [np.array([[1.0, -1.0]]), np.array([[1.0], [1.0]])]
+    >>> intercepts = [np.zeros(2), np.zeros(1)]
+    >>> forward_pass(np.array([[2.0], [-3.0]]), coefs, intercepts, "relu",
+    ...              "identity", batch_size=1)  # relu(x) + relu(-x) = |x|
+    array([[2.],
+           [3.]])
     """
     dtype = coefs[0].dtype
     hidden = [
@@ -409,6 +515,23 @@ class Workspace:
     ``batch_size`` rows, the pre-activations of GELU layers, and the flat
     gradient. A smaller batch uses the leading rows, so the training loop
     allocates nothing per batch.
+
+    Parameters
+    ----------
+    network : Network
+    batch_size : int
+        Largest batch.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknumpynn.nn import Network, Workspace
+    >>> net = Network((3, 5, 2), "gelu", "identity")
+    >>> workspace = Workspace(net, batch_size=8)
+    >>> [b.shape for b in workspace.layer_buffers(6)]
+    [(6, 5), (6, 2)]
+    >>> workspace.grad.shape == net.params.shape
+    True
     """
 
     def __init__(self, network, batch_size):
@@ -427,13 +550,46 @@ class Workspace:
         self.grad_coefs, self.grad_intercepts = network.unpack(self.grad)
 
     def layer_buffers(self, n_samples):
-        """Output buffers for ``n_samples`` rows, one per layer."""
+        """Output buffers for ``n_samples`` rows, one per layer.
+
+        Parameters
+        ----------
+        n_samples : int
+            Rows of the batch, at most ``batch_size``.
+
+        Returns
+        -------
+        list of ndarray
+            Views of the leading ``n_samples`` rows.
+        """
         return [buf[:n_samples] for buf in self._layers]
 
     def delta_buffers(self, n_samples):
-        """Error buffers for ``n_samples`` rows, one per hidden layer."""
+        """Error buffers for ``n_samples`` rows, one per hidden layer.
+
+        Parameters
+        ----------
+        n_samples : int
+            Rows of the batch, at most ``batch_size``.
+
+        Returns
+        -------
+        list of ndarray
+            Views of the leading ``n_samples`` rows.
+        """
         return [buf[:n_samples] for buf in self._deltas]
 
     def scratch_buffers(self, n_samples):
-        """Activation scratch for ``n_samples`` rows, one per hidden layer."""
+        """Activation scratch for ``n_samples`` rows, one per hidden layer.
+
+        Parameters
+        ----------
+        n_samples : int
+            Rows of the batch, at most ``batch_size``.
+
+        Returns
+        -------
+        list of ndarray
+            Views of the leading ``n_samples`` rows.
+        """
         return [buf[:n_samples] for buf in self._scratch]

@@ -24,10 +24,28 @@ class _Optimizer:
         self._scratch = np.empty(n_params, dtype=dtype)
 
     def iteration_ends(self, time_step):
-        """Epoch-end hook (scikit-learn's name); nothing to do by default."""
+        """Epoch-end hook (scikit-learn's name); nothing to do by default.
+
+        Parameters
+        ----------
+        time_step : int
+            Training samples seen so far.
+        """
 
     def trigger_stopping(self, msg, verbose):
-        """Training stalled: stop."""
+        """Training stalled: stop.
+
+        Parameters
+        ----------
+        msg : str
+            What stalled, printed when ``verbose``.
+        verbose : bool
+
+        Returns
+        -------
+        stop : bool
+            Always True.
+        """
         if verbose:
             print(msg + " Stopping.")
         return True
@@ -59,6 +77,16 @@ class SGD(_Optimizer):
     momentum : float, default=0.9
     nesterov : bool, default=True
     power_t : float, default=0.5
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknumpynn.nn import SGD
+    >>> params, grad = np.ones(3), np.array([1.0, 0.0, -1.0])
+    >>> opt = SGD(3, np.float64, learning_rate_init=0.1, momentum=0.0)
+    >>> opt.step(params, grad)
+    >>> params
+    array([0.9, 1. , 1.1])
     """
 
     def __init__(
@@ -85,7 +113,15 @@ class SGD(_Optimizer):
         )
 
     def step(self, params, grad):
-        """Update ``params`` in place from the gradient ``grad``."""
+        """Update ``params`` in place from the gradient ``grad``.
+
+        Parameters
+        ----------
+        params : ndarray of shape (n_params,)
+            The flat parameter vector, updated in place.
+        grad : ndarray of shape (n_params,)
+            Its gradient.
+        """
         v, scaled_grad = self.velocity, self._scratch
         np.multiply(grad, float(self.learning_rate), out=scaled_grad)
         v *= float(self.momentum)
@@ -99,7 +135,13 @@ class SGD(_Optimizer):
             params += v
 
     def iteration_ends(self, time_step):
-        """Epoch-end hook: apply the ``invscaling`` schedule."""
+        """Epoch-end hook: apply the ``invscaling`` schedule.
+
+        Parameters
+        ----------
+        time_step : int
+            Training samples seen so far, :math:`t`.
+        """
         if self.lr_schedule == "invscaling":
             self.learning_rate = (
                 float(self.learning_rate_init) / (time_step + 1) ** self.power_t
@@ -107,6 +149,12 @@ class SGD(_Optimizer):
 
     def trigger_stopping(self, msg, verbose):
         """Training stalled: stop, or for ``adaptive`` divide the rate by 5.
+
+        Parameters
+        ----------
+        msg : str
+            What stalled, printed when ``verbose``.
+        verbose : bool
 
         Returns
         -------
@@ -157,6 +205,16 @@ class Adam(_Optimizer):
     learning_rate_init : float, default=0.001
     beta_1, beta_2 : float, default=0.9, 0.999
     epsilon : float, default=1e-8
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknumpynn.nn import Adam
+    >>> params = np.zeros(2)
+    >>> opt = Adam(2, np.float64, learning_rate_init=0.01)
+    >>> opt.step(params, np.array([3.0, -0.5]))  # first step: lr * sign(g)
+    >>> params.round(6)
+    array([-0.01,  0.01])
     """
 
     def __init__(
@@ -192,7 +250,15 @@ class Adam(_Optimizer):
         return self._V * (1 - self.beta_2)
 
     def step(self, params, grad):
-        """Update ``params`` in place from the gradient ``grad``."""
+        """Update ``params`` in place from the gradient ``grad``.
+
+        Parameters
+        ----------
+        params : ndarray of shape (n_params,)
+            The flat parameter vector, updated in place.
+        grad : ndarray of shape (n_params,)
+            Its gradient.
+        """
         self.t += 1
         M, V, tmp = self._M, self._V, self._scratch
         M *= self.beta_1
@@ -239,6 +305,17 @@ class AdamW(Adam):
     n_decayed : int, default=None
         The first ``n_decayed`` parameters (the weights, in the flat layout)
         decay; None decays all.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknumpynn.nn import AdamW
+    >>> params = np.ones(3)
+    >>> opt = AdamW(3, np.float64, learning_rate_init=0.1, weight_decay=0.5,
+    ...             n_decayed=2)
+    >>> opt.step(params, np.zeros(3))  # no gradient: only the decay acts
+    >>> params
+    array([0.95, 0.95, 1.  ])
     """
 
     def __init__(
@@ -257,7 +334,15 @@ class AdamW(Adam):
         self.n_decayed = n_params if n_decayed is None else n_decayed
 
     def step(self, params, grad):
-        """Decay the weights, then take an Adam step, in place."""
+        """Decay the weights, then take an Adam step, in place.
+
+        Parameters
+        ----------
+        params : ndarray of shape (n_params,)
+            The flat parameter vector, updated in place.
+        grad : ndarray of shape (n_params,)
+            Its gradient.
+        """
         if self.weight_decay:
             shrink = float(1.0 - self.learning_rate * self.weight_decay)
             params[: self.n_decayed] *= shrink
@@ -280,6 +365,16 @@ class RMSprop(_Optimizer):
     rho : float, default=0.9
         Decay of the squared-gradient average.
     epsilon : float, default=1e-8
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknumpynn.nn import RMSprop
+    >>> params = np.zeros(2)
+    >>> opt = RMSprop(2, np.float64, learning_rate_init=0.01, rho=0.75)
+    >>> opt.step(params, np.array([2.0, -2.0]))  # g / sqrt((1 - rho) g^2)
+    >>> params.round(6)
+    array([-0.02,  0.02])
     """
 
     def __init__(
@@ -296,7 +391,15 @@ class RMSprop(_Optimizer):
         )
 
     def step(self, params, grad):
-        """Update ``params`` in place from the gradient ``grad``."""
+        """Update ``params`` in place from the gradient ``grad``.
+
+        Parameters
+        ----------
+        params : ndarray of shape (n_params,)
+            The flat parameter vector, updated in place.
+        grad : ndarray of shape (n_params,)
+            Its gradient.
+        """
         v, tmp = self.v, self._scratch
         v *= self.rho
         np.square(grad, out=tmp)
@@ -323,6 +426,16 @@ class Adagrad(_Optimizer):
     dtype : dtype
     learning_rate_init : float, default=0.01
     epsilon : float, default=1e-8
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknumpynn.nn import Adagrad
+    >>> params = np.zeros(2)
+    >>> opt = Adagrad(2, np.float64, learning_rate_init=0.1)
+    >>> opt.step(params, np.array([4.0, -1.0]))  # g / sqrt(g^2) = sign(g)
+    >>> params.round(6)
+    array([-0.1,  0.1])
     """
 
     def __init__(self, n_params, dtype, learning_rate_init=0.01, epsilon=1e-8):
@@ -336,7 +449,15 @@ class Adagrad(_Optimizer):
         )
 
     def step(self, params, grad):
-        """Update ``params`` in place from the gradient ``grad``."""
+        """Update ``params`` in place from the gradient ``grad``.
+
+        Parameters
+        ----------
+        params : ndarray of shape (n_params,)
+            The flat parameter vector, updated in place.
+        grad : ndarray of shape (n_params,)
+            Its gradient.
+        """
         G, tmp = self.G, self._scratch
         np.square(grad, out=tmp)
         G += tmp

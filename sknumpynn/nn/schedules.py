@@ -41,7 +41,21 @@ class CosineAnnealing:
         return f"CosineAnnealing(T_max={self.T_max!r}, eta_min={self.eta_min!r})"
 
     def __call__(self, learning_rate_init, epoch, max_iter):
-        """Learning rate after ``epoch`` completed epochs."""
+        """Learning rate after ``epoch`` completed epochs.
+
+        Parameters
+        ----------
+        learning_rate_init : float
+            :math:`\\eta_0`.
+        epoch : int
+            Epochs completed.
+        max_iter : int
+            The estimator's ``max_iter`` (for the defaults).
+
+        Returns
+        -------
+        float
+        """
         T = max(1, self.T_max or max_iter)
         cosine = 0.5 * (1 + math.cos(math.pi * min(epoch, T) / T))
         return float(self.eta_min + (learning_rate_init - self.eta_min) * cosine)
@@ -74,7 +88,21 @@ class StepDecay:
         return f"StepDecay(step_size={self.step_size!r}, gamma={self.gamma!r})"
 
     def __call__(self, learning_rate_init, epoch, max_iter):
-        """Learning rate after ``epoch`` completed epochs."""
+        """Learning rate after ``epoch`` completed epochs.
+
+        Parameters
+        ----------
+        learning_rate_init : float
+            :math:`\\eta_0`.
+        epoch : int
+            Epochs completed.
+        max_iter : int
+            The estimator's ``max_iter`` (for the defaults).
+
+        Returns
+        -------
+        float
+        """
         step_size = self.step_size or max(1, max_iter // 3)
         return float(learning_rate_init * self.gamma ** (epoch // step_size))
 
