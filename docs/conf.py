@@ -48,6 +48,8 @@ numpydoc_validation_exclude = {
 def _repository_links_to_pages(app, relative_path, parent_docname, content):
     text = content[0]
     text = text.replace("](benchmarks/README.md", "](benchmarks.md")
+    text = text.replace("](CONTRIBUTING.md", "](contributing.md")
+    text = text.replace("](CHANGELOG.md", "](changelog.md")
     text = text.replace("](docs/", "](").replace("](../docs/", "](")
     # Result files next to benchmarks/README.md are not pages: name them.
     text = re.sub(r"\[([^\]]+)\]\((results_[^)]+)\)", r"`benchmarks/\2`", text)

@@ -27,6 +27,8 @@ import math
 
 import numpy as np
 
+from sknumpynn._optional import import_optional
+
 __all__ = ["Callback", "EarlyStopping", "ProgressBar", "TerminateOnNaN"]
 
 
@@ -288,10 +290,4 @@ def _copy_weights(estimator):
 
 
 def _import_tqdm():
-    try:
-        from tqdm.auto import tqdm
-    except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise ImportError(
-            "ProgressBar needs tqdm: pip install 'sknumpynn[progress]' (or tqdm)."
-        ) from exc
-    return tqdm
+    return import_optional("tqdm.auto", "progress", "ProgressBar").tqdm

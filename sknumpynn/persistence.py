@@ -22,6 +22,8 @@ True
 True
 """
 
+from sknumpynn._optional import import_optional
+
 __all__ = ["dump", "load", "trusted_types"]
 
 #: Every type of ours that a fitted estimator holds.
@@ -43,13 +45,7 @@ TRUSTED_TYPES = (
 
 
 def _skops_io():
-    try:
-        import skops.io as sio
-    except ImportError as exc:
-        raise ImportError(
-            "Safe persistence needs skops: pip install 'sknumpynn[persist]'"
-        ) from exc
-    return sio
+    return import_optional("skops.io", "persist", "Safe persistence")
 
 
 def trusted_types():

@@ -2,17 +2,13 @@
 
 import numpy as np
 
+from sknumpynn._optional import import_optional
+
 __all__ = ["LossCurveDisplay"]
 
 
 def _import_pyplot():
-    try:
-        import matplotlib.pyplot as plt
-    except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise ImportError(
-            "LossCurveDisplay needs matplotlib: pip install 'sknumpynn[plot]'."
-        ) from exc
-    return plt
+    return import_optional("matplotlib.pyplot", "plot", "LossCurveDisplay")
 
 
 class LossCurveDisplay:

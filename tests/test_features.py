@@ -450,6 +450,22 @@ def test_progress_bar_callback(iris):
 # -- scikit-learn's own callbacks (>= 1.9) ---------------------------------------
 
 
+class SklearnCallback:
+    """scikit-learn's FitCallback protocol with every hook a no-op."""
+
+    def setup(self, estimator, context):
+        pass
+
+    def teardown(self, estimator, context):
+        pass
+
+    def on_fit_task_begin(self, estimator, context, **kwargs):
+        pass
+
+    def on_fit_task_end(self, estimator, context, **kwargs):
+        pass
+
+
 def test_sklearn_callbacks_get_one_task_per_epoch(iris):
     callback = pytest.importorskip("sklearn.callback")
     X, y = iris
@@ -465,20 +481,11 @@ def test_sklearn_callbacks_propagate_through_pipeline_and_grid_search(iris):
     callback = pytest.importorskip("sklearn.callback")
     X, y = iris
 
-    class Counter:
+    class Counter(SklearnCallback):
         max_propagation_depth = None
 
         def __init__(self):
             self.epochs = 0
-
-        def setup(self, estimator, context):
-            pass
-
-        def teardown(self, estimator, context):
-            pass
-
-        def on_fit_task_begin(self, estimator, context, **kwargs):
-            pass
 
         def on_fit_task_end(self, estimator, context, **kwargs):
             if context.task_name == "epoch":
@@ -516,16 +523,7 @@ def test_sklearn_callback_can_stop_training(iris):
     pytest.importorskip("sklearn.callback")
     X, y = iris
 
-    class StopAfterTwo:
-        def setup(self, estimator, context):
-            pass
-
-        def teardown(self, estimator, context):
-            pass
-
-        def on_fit_task_begin(self, estimator, context, **kwargs):
-            pass
-
+    class StopAfterTwo(SklearnCallback):
         def on_fit_task_end(self, estimator, context, **kwargs):
             return context.task_name == "epoch" and context.task_id == 1
 

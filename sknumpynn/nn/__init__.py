@@ -19,7 +19,7 @@ from sknumpynn.nn.init import glorot_uniform
 from sknumpynn.nn.losses import Loss
 from sknumpynn.nn.network import Network, Workspace, forward_pass
 from sknumpynn.nn.optimizers import SGD, Adagrad, Adam, AdamW, RMSprop
-from sknumpynn.nn.schedules import CosineAnnealing, StepDecay
+from sknumpynn.nn.schedules import CosineAnnealing, EpochSchedule, StepDecay
 
 __all__ = [
     "SGD",
@@ -28,6 +28,7 @@ __all__ = [
     "AdamW",
     "CosineAnnealing",
     "Dropout",
+    "EpochSchedule",
     "Loss",
     "Network",
     "RMSprop",

@@ -24,6 +24,8 @@ biases, as scikit-learn packs them), and the gradient has the same layout, so
 an optimizer step is a few whole-vector operations.
 """
 
+from collections import namedtuple
+
 import numpy as np
 import scipy.sparse as sp
 
@@ -353,8 +355,7 @@ class Network:
         if sw_sum == 0:  # a batch of zero-weight rows carries no information
             workspace.grad[...] = 0
             return 0.0
-        buffers = workspace.layer_buffers(n_samples)
-        scratch = workspace.scratch_buffers(n_samples)
+        buffers, _, scratch = workspace.rows(n_samples)
         activations = self.forward(X, buffers, dropout_masks, scratch)
         value = None
         if compute_loss:
@@ -415,7 +416,7 @@ class Network:
         """
         n_samples = Y.shape[0]
         grad_coefs, grad_intercepts = workspace.grad_coefs, workspace.grad_intercepts
-        deltas = workspace.delta_buffers(n_samples)
+        deltas = workspace.rows(n_samples).deltas
         delta = get_loss(loss).output_delta(Y, activations[-1])
         if sample_weight is not None:
             delta *= sample_weight[:, np.newaxis]
@@ -508,6 +509,10 @@ def forward_pass(X, coefs, intercepts, activation, output_activation, batch_size
     return out
 
 
+#: The per-batch views handed out by :meth:`Workspace.rows`.
+BatchBuffers = namedtuple("BatchBuffers", ["layers", "deltas", "scratch"])
+
+
 class Workspace:
     """Preallocated per-batch buffers for training one :class:`Network`.
 
@@ -528,7 +533,7 @@ class Workspace:
     >>> from sknumpynn.nn import Network, Workspace
     >>> net = Network((3, 5, 2), "gelu", "identity")
     >>> workspace = Workspace(net, batch_size=8)
-    >>> [b.shape for b in workspace.layer_buffers(6)]
+    >>> [b.shape for b in workspace.rows(6).layers]
     [(6, 5), (6, 2)]
     >>> workspace.grad.shape == net.params.shape
     True
@@ -545,12 +550,13 @@ class Workspace:
             np.empty((self.batch_size, u), dtype) if name in NEEDS_PREACTIVATION else d
             for name, u, d in zip(network.activations, units[1:-1], self._deltas)
         ]
+        self._groups = (self._layers, self._deltas, self._scratch)
         self.grad = np.zeros(network.n_params, dtype=dtype)
         self.scratch = np.empty(network.n_params, dtype=dtype)
         self.grad_coefs, self.grad_intercepts = network.unpack(self.grad)
 
-    def layer_buffers(self, n_samples):
-        """Output buffers for ``n_samples`` rows, one per layer.
+    def rows(self, n_samples):
+        """The leading ``n_samples`` rows of every per-batch buffer.
 
         Parameters
         ----------
@@ -559,37 +565,11 @@ class Workspace:
 
         Returns
         -------
-        list of ndarray
-            Views of the leading ``n_samples`` rows.
+        BatchBuffers
+            ``layers`` (each layer's output), ``deltas`` (each hidden layer's
+            back-propagated error) and ``scratch`` (each hidden activation's
+            scratch), as lists of views.
         """
-        return [buf[:n_samples] for buf in self._layers]
-
-    def delta_buffers(self, n_samples):
-        """Error buffers for ``n_samples`` rows, one per hidden layer.
-
-        Parameters
-        ----------
-        n_samples : int
-            Rows of the batch, at most ``batch_size``.
-
-        Returns
-        -------
-        list of ndarray
-            Views of the leading ``n_samples`` rows.
-        """
-        return [buf[:n_samples] for buf in self._deltas]
-
-    def scratch_buffers(self, n_samples):
-        """Activation scratch for ``n_samples`` rows, one per hidden layer.
-
-        Parameters
-        ----------
-        n_samples : int
-            Rows of the batch, at most ``batch_size``.
-
-        Returns
-        -------
-        list of ndarray
-            Views of the leading ``n_samples`` rows.
-        """
-        return [buf[:n_samples] for buf in self._scratch]
+        return BatchBuffers(
+            *([buf[:n_samples] for buf in group] for group in self._groups)
+        )

@@ -23,6 +23,18 @@ class _Optimizer:
         self.learning_rate = float(learning_rate_init)
         self._scratch = np.empty(n_params, dtype=dtype)
 
+    def step(self, params, grad):
+        """Update ``params`` in place from the gradient ``grad``.
+
+        Parameters
+        ----------
+        params : ndarray of shape (n_params,)
+            The flat parameter vector, updated in place.
+        grad : ndarray of shape (n_params,)
+            Its gradient.
+        """
+        raise NotImplementedError
+
     def iteration_ends(self, time_step):
         """Epoch-end hook (scikit-learn's name); nothing to do by default.
 
@@ -113,15 +125,7 @@ class SGD(_Optimizer):
         )
 
     def step(self, params, grad):
-        """Update ``params`` in place from the gradient ``grad``.
-
-        Parameters
-        ----------
-        params : ndarray of shape (n_params,)
-            The flat parameter vector, updated in place.
-        grad : ndarray of shape (n_params,)
-            Its gradient.
-        """
+        # The update rule is in the class docstring.
         v, scaled_grad = self.velocity, self._scratch
         np.multiply(grad, float(self.learning_rate), out=scaled_grad)
         v *= float(self.momentum)
@@ -250,15 +254,7 @@ class Adam(_Optimizer):
         return self._V * (1 - self.beta_2)
 
     def step(self, params, grad):
-        """Update ``params`` in place from the gradient ``grad``.
-
-        Parameters
-        ----------
-        params : ndarray of shape (n_params,)
-            The flat parameter vector, updated in place.
-        grad : ndarray of shape (n_params,)
-            Its gradient.
-        """
+        # The update rule is in the class docstring.
         self.t += 1
         M, V, tmp = self._M, self._V, self._scratch
         M *= self.beta_1
@@ -334,15 +330,7 @@ class AdamW(Adam):
         self.n_decayed = n_params if n_decayed is None else n_decayed
 
     def step(self, params, grad):
-        """Decay the weights, then take an Adam step, in place.
-
-        Parameters
-        ----------
-        params : ndarray of shape (n_params,)
-            The flat parameter vector, updated in place.
-        grad : ndarray of shape (n_params,)
-            Its gradient.
-        """
+        # Decay the weights, then take an Adam step.
         if self.weight_decay:
             shrink = float(1.0 - self.learning_rate * self.weight_decay)
             params[: self.n_decayed] *= shrink
@@ -391,15 +379,7 @@ class RMSprop(_Optimizer):
         )
 
     def step(self, params, grad):
-        """Update ``params`` in place from the gradient ``grad``.
-
-        Parameters
-        ----------
-        params : ndarray of shape (n_params,)
-            The flat parameter vector, updated in place.
-        grad : ndarray of shape (n_params,)
-            Its gradient.
-        """
+        # The update rule is in the class docstring.
         v, tmp = self.v, self._scratch
         v *= self.rho
         np.square(grad, out=tmp)
@@ -449,15 +429,7 @@ class Adagrad(_Optimizer):
         )
 
     def step(self, params, grad):
-        """Update ``params`` in place from the gradient ``grad``.
-
-        Parameters
-        ----------
-        params : ndarray of shape (n_params,)
-            The flat parameter vector, updated in place.
-        grad : ndarray of shape (n_params,)
-            Its gradient.
-        """
+        # The update rule is in the class docstring.
         G, tmp = self.G, self._scratch
         np.square(grad, out=tmp)
         G += tmp

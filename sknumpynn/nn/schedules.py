@@ -12,7 +12,47 @@ instance to the estimators to set a schedule's own parameters.
 import math
 
 
-class CosineAnnealing:
+class EpochSchedule:
+    """Base class of the schedules: epochs completed to a learning rate.
+
+    Subclass it (or pass any callable with this signature) as an estimator's
+    ``learning_rate`` to define your own schedule.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sknumpynn import NumpyMLPClassifier
+    >>> from sknumpynn.nn.schedules import EpochSchedule
+    >>> class Halving(EpochSchedule):
+    ...     def __call__(self, learning_rate_init, epoch, max_iter):
+    ...         return learning_rate_init / 2**epoch
+    >>> X, y = load_iris(return_X_y=True)
+    >>> clf = NumpyMLPClassifier(learning_rate=Halving(), learning_rate_init=0.04,
+    ...                          max_iter=3).fit(X, y)
+    >>> [h["learning_rate"] for h in clf.history_]
+    [0.04, 0.02, 0.01]
+    """
+
+    def __call__(self, learning_rate_init, epoch, max_iter):
+        """Learning rate after ``epoch`` completed epochs.
+
+        Parameters
+        ----------
+        learning_rate_init : float
+            :math:`\\eta_0`.
+        epoch : int
+            Epochs completed.
+        max_iter : int
+            The estimator's ``max_iter`` (for the defaults).
+
+        Returns
+        -------
+        float
+        """
+        raise NotImplementedError
+
+
+class CosineAnnealing(EpochSchedule):
     r"""Cosine annealing (Loshchilov & Hutter, 2017), without restarts.
 
     .. math:: \eta_e = \eta_{\min} + \tfrac12 (\eta_0 - \eta_{\min})
@@ -41,27 +81,12 @@ class CosineAnnealing:
         return f"CosineAnnealing(T_max={self.T_max!r}, eta_min={self.eta_min!r})"
 
     def __call__(self, learning_rate_init, epoch, max_iter):
-        """Learning rate after ``epoch`` completed epochs.
-
-        Parameters
-        ----------
-        learning_rate_init : float
-            :math:`\\eta_0`.
-        epoch : int
-            Epochs completed.
-        max_iter : int
-            The estimator's ``max_iter`` (for the defaults).
-
-        Returns
-        -------
-        float
-        """
         T = max(1, self.T_max or max_iter)
         cosine = 0.5 * (1 + math.cos(math.pi * min(epoch, T) / T))
         return float(self.eta_min + (learning_rate_init - self.eta_min) * cosine)
 
 
-class StepDecay:
+class StepDecay(EpochSchedule):
     r"""Multiply the rate by ``gamma`` every ``step_size`` epochs.
 
     .. math:: \eta_e = \eta_0 \, \gamma^{\lfloor e / k \rfloor}
@@ -88,21 +113,6 @@ class StepDecay:
         return f"StepDecay(step_size={self.step_size!r}, gamma={self.gamma!r})"
 
     def __call__(self, learning_rate_init, epoch, max_iter):
-        """Learning rate after ``epoch`` completed epochs.
-
-        Parameters
-        ----------
-        learning_rate_init : float
-            :math:`\\eta_0`.
-        epoch : int
-            Epochs completed.
-        max_iter : int
-            The estimator's ``max_iter`` (for the defaults).
-
-        Returns
-        -------
-        float
-        """
         step_size = self.step_size or max(1, max_iter // 3)
         return float(learning_rate_init * self.gamma ** (epoch // step_size))
 
