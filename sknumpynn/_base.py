@@ -20,14 +20,14 @@ from sklearn.utils.validation import (
 )
 
 from sknumpynn._hooks import TrainingHooks
+from sknumpynn._lbfgs import train_lbfgs
 from sknumpynn._parallel import limited_blas_threads
 from sknumpynn._stochastic import STOCHASTIC_SOLVERS, StochasticFitMixin
-from sknumpynn._training import train_lbfgs
 from sknumpynn._validation import _naming_the_bad_argument, _validate_sample_weight
 from sknumpynn._version import VersionedPickleMixin
 from sknumpynn.nn import Network
 from sknumpynn.nn.activations import HIDDEN_ACTIVATIONS
-from sknumpynn.nn.network import forward_pass, hidden_activations
+from sknumpynn.nn.forward import forward_pass, hidden_activations
 from sknumpynn.nn.schedules import SCHEDULES
 
 try:  # scikit-learn >= 1.9: its experimental callbacks (set_callbacks)

@@ -1,4 +1,4 @@
-"""The training loops: epochs, mini-batches, schedules, stopping, recovery.
+"""The stochastic training loop: epochs, mini-batches, schedules, stopping, recovery.
 
 :func:`train_stochastic` is a plain function over a :class:`~sknumpynn.nn.Network`,
 an optimizer and a ``state`` object that receives scikit-learn's fitted
@@ -13,10 +13,10 @@ history, callbacks, progress output.
 import warnings
 
 import numpy as np
-import scipy.optimize
 import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 
+from sknumpynn._hooks import NoHooks
 from sknumpynn.nn import Workspace
 
 
@@ -98,22 +98,6 @@ def run_epoch(
         n_rows += X_batch.shape[0]
         optimizer.step(network.params, workspace.grad)
     return total / n_rows
-
-
-class _NoHooks:
-    """Hooks that only time nothing and never stop (for tests without estimator)."""
-
-    def train_begin(self):
-        pass
-
-    def epoch_begin(self):
-        pass
-
-    def epoch_end(self, *args, **kwargs):
-        return False
-
-    def train_end(self):
-        pass
 
 
 def _update_no_improvement(state, network, tol, validated, monitor):
@@ -232,7 +216,7 @@ def train_stochastic(
     batches = BatchIterator(X, Y, sample_weight, batch_size, network.dtype)
     # Parameters at the end of the last finite epoch, and of the one before.
     last_finite, previous = network.params.copy(), network.params.copy()
-    hooks = _NoHooks() if hooks is None else hooks
+    hooks = NoHooks() if hooks is None else hooks
     state.n_iter_ = 0
     hooks.train_begin()
     try:
@@ -347,73 +331,3 @@ def _recover_from_divergence(state, network, last_finite):
         "Scale the features (e.g. StandardScaler) or lower learning_rate_init.",
         ConvergenceWarning,
     )
-
-
-def train_lbfgs(
-    state,
-    network,
-    X,
-    Y,
-    sample_weight=None,
-    *,
-    loss,
-    alpha,
-    max_iter,
-    max_fun,
-    tol,
-    l1=0.0,
-    hooks=None,
-):
-    """Full-batch training with L-BFGS-B from :func:`scipy.optimize.minimize`.
-
-    Sets ``state.n_iter_``, ``state.loss_`` and ``state.loss_curve_`` (the loss
-    after each L-BFGS iteration, which scikit-learn does not record); each
-    iteration is an "epoch" for the ``hooks``, and a callback's true return
-    value stops the run. A run that stops on ``max_iter`` or ``max_fun`` warns
-    with :class:`ConvergenceWarning`.
-    """
-    hooks = _NoHooks() if hooks is None else hooks
-    workspace = Workspace(network, X.shape[0])
-
-    def loss_and_grad(theta):
-        network.params[...] = theta
-        value = network.loss_and_gradient(
-            X, Y, loss, alpha, workspace, sample_weight=sample_weight, l1=l1
-        )
-        return value, workspace.grad.astype(np.float64)
-
-    curve = []
-    stopped_by_callback = []
-
-    def callback(intermediate_result):
-        curve.append(float(intermediate_result.fun))
-        network.params[...] = intermediate_result.x  # the iterate, for the hooks
-        if hooks.epoch_end(curve[-1]):
-            stopped_by_callback.append(len(curve))
-            raise StopIteration
-        hooks.epoch_begin()
-
-    hooks.train_begin()
-    hooks.epoch_begin()
-    try:
-        result = scipy.optimize.minimize(
-            loss_and_grad,
-            network.params.astype(np.float64),
-            method="L-BFGS-B",
-            jac=True,
-            callback=callback,
-            options={"maxfun": max_fun, "maxiter": max_iter, "gtol": tol},
-        )
-        network.params[...] = result.x
-    finally:
-        hooks.train_end()
-    if result.status != 0 and not stopped_by_callback:
-        warnings.warn(
-            f"lbfgs failed to converge after {result.nit} iterations "
-            f"(status={result.status}): {result.message}. Increase max_iter or "
-            "max_fun, or scale the data (e.g. StandardScaler).",
-            ConvergenceWarning,
-        )
-    state.n_iter_ = min(int(result.nit), max_iter)
-    state.loss_ = float(result.fun)
-    state.loss_curve_ = curve

@@ -7,6 +7,8 @@ Nothing here imports scikit-learn: the engine is plain arrays, ``numpy`` and
 - :mod:`~sknumpynn.nn.losses`: loss functions paired with output activations.
 - :mod:`~sknumpynn.nn.init`: Glorot initialisation.
 - :mod:`~sknumpynn.nn.network`: the dense network, forward and backward passes.
+- :mod:`~sknumpynn.nn.forward`: the chunked forward pass used for prediction.
+- :mod:`~sknumpynn.nn.workspace`: the preallocated per-batch buffers.
 - :mod:`~sknumpynn.nn.regularizers`: the L2 and L1 weight penalties.
 - :mod:`~sknumpynn.nn.dropout`: inverted dropout masks.
 - :mod:`~sknumpynn.nn.optimizers`: SGD (momentum, Nesterov), Adam, AdamW,
@@ -15,11 +17,13 @@ Nothing here imports scikit-learn: the engine is plain arrays, ``numpy`` and
 """
 
 from sknumpynn.nn.dropout import Dropout
+from sknumpynn.nn.forward import forward_pass
 from sknumpynn.nn.init import glorot_uniform
 from sknumpynn.nn.losses import Loss
-from sknumpynn.nn.network import Network, Workspace, forward_pass
+from sknumpynn.nn.network import Network
 from sknumpynn.nn.optimizers import SGD, Adagrad, Adam, AdamW, RMSprop
 from sknumpynn.nn.schedules import CosineAnnealing, EpochSchedule, StepDecay
+from sknumpynn.nn.workspace import Workspace
 
 __all__ = [
     "SGD",

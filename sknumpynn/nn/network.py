@@ -24,58 +24,17 @@ biases, as scikit-learn packs them), and the gradient has the same layout, so
 an optimizer step is a few whole-vector operations.
 """
 
-from collections import namedtuple
-
 import numpy as np
-import scipy.sparse as sp
 
 from sknumpynn.nn import regularizers
 from sknumpynn.nn.activations import (
     DERIVATIVES,
     HIDDEN_ACTIVATIONS,
-    NEEDS_PREACTIVATION,
     OUTPUT_ACTIVATIONS,
 )
+from sknumpynn.nn.forward import _dot, forward_pass, hidden_activations
 from sknumpynn.nn.init import glorot_uniform
 from sknumpynn.nn.losses import get_loss
-
-
-def _dot(A, W, out):
-    """``out[...] = A @ W`` for a dense or sparse ``A``, writing in place."""
-    if sp.issparse(A):
-        out[...] = A @ W
-    else:
-        np.matmul(A, W, out=out)
-    return out
-
-
-def hidden_activations(activation, n_hidden):
-    """One hidden activation name per hidden layer.
-
-    Parameters
-    ----------
-    activation : str or sequence of str
-        One name for every hidden layer, or one per hidden layer.
-    n_hidden : int
-
-    Returns
-    -------
-    tuple of str
-    """
-    names = [activation] * n_hidden if isinstance(activation, str) else activation
-    names = tuple(names)
-    if len(names) != n_hidden:
-        raise ValueError(
-            f"activation must be one name or one per hidden layer ({n_hidden}), got "
-            f"{list(names)!r}."
-        )
-    unknown = [name for name in names if name not in HIDDEN_ACTIVATIONS]
-    if unknown:
-        raise ValueError(
-            f"Unknown activation {unknown[0]!r}; choose from "
-            f"{sorted(HIDDEN_ACTIVATIONS)}."
-        )
-    return names
 
 
 class Network:
@@ -441,135 +400,3 @@ class Network:
             regularizers.add_l2_gradient(coefs, grad, alpha, sw_sum, tmp)
         if l1:
             regularizers.add_l1_gradient(coefs, grad, l1, sw_sum, tmp)
-
-
-def forward_pass(X, coefs, intercepts, activation, output_activation, batch_size=None):
-    """Output of the network with these weights, ``batch_size`` rows at a time.
-
-    ``activation`` is one hidden activation name or one per hidden layer.
-
-    Works on plain lists of weight and bias arrays (a fitted estimator's
-    ``coefs_`` and ``intercepts_``), copying none of them. Each call allocates
-    its own buffers for one batch and reuses them batch after batch, so memory
-    stays bounded for any number of rows and concurrent calls are safe.
-
-    Parameters
-    ----------
-    X : {ndarray, sparse matrix} of shape (n_samples, n_features)
-    coefs, intercepts : list of ndarray
-        Weights and biases per layer.
-    activation : str or sequence of str
-        Hidden activation(s).
-    output_activation : str
-    batch_size : int, default=None
-        Rows per chunk; all rows at once when None.
-
-    Returns
-    -------
-    P : ndarray of shape (n_samples, n_outputs), dtype of ``coefs``
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from sknumpynn.nn import forward_pass
-    >>> coefs = [np.array([[1.0, -1.0]]), np.array([[1.0], [1.0]])]
-    >>> intercepts = [np.zeros(2), np.zeros(1)]
-    >>> forward_pass(np.array([[2.0], [-3.0]]), coefs, intercepts, "relu",
-    ...              "identity", batch_size=1)  # relu(x) + relu(-x) = |x|
-    array([[2.],
-           [3.]])
-    """
-    dtype = coefs[0].dtype
-    hidden = [
-        HIDDEN_ACTIVATIONS[name]
-        for name in hidden_activations(activation, len(coefs) - 1)
-    ]
-    output = OUTPUT_ACTIVATIONS[output_activation]
-    n_samples = X.shape[0]
-    batch_size = n_samples if batch_size is None else max(1, int(batch_size))
-    out = np.empty((n_samples, coefs[-1].shape[1]), dtype=dtype)
-    rows = min(batch_size, n_samples)
-    buffers = [np.empty((rows, W.shape[1]), dtype) for W in coefs[:-1]]
-    widest = max((W.shape[1] for W in coefs[:-1]), default=0)
-    flat_scratch = np.empty(rows * widest, dtype)  # shared by the hidden layers
-    for start in range(0, n_samples, batch_size):
-        stop = min(start + batch_size, n_samples)
-        targets = [buf[: stop - start] for buf in buffers] + [out[start:stop]]
-        A = X[start:stop]
-        if A.dtype != dtype:
-            A = A.astype(dtype)
-        for layer, (W, b, Z) in enumerate(zip(coefs, intercepts, targets)):
-            _dot(A, W, out=Z)
-            Z += b
-            if layer == len(coefs) - 1:
-                output(Z)
-            else:
-                hidden[layer](Z, flat_scratch[: Z.size].reshape(Z.shape))
-            A = Z
-    return out
-
-
-#: The per-batch views handed out by :meth:`Workspace.rows`.
-BatchBuffers = namedtuple("BatchBuffers", ["layers", "deltas", "scratch"])
-
-
-class Workspace:
-    """Preallocated per-batch buffers for training one :class:`Network`.
-
-    Holds each layer's output and back-propagated error for up to
-    ``batch_size`` rows, the pre-activations of GELU layers, and the flat
-    gradient. A smaller batch uses the leading rows, so the training loop
-    allocates nothing per batch.
-
-    Parameters
-    ----------
-    network : Network
-    batch_size : int
-        Largest batch.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from sknumpynn.nn import Network, Workspace
-    >>> net = Network((3, 5, 2), "gelu", "identity")
-    >>> workspace = Workspace(net, batch_size=8)
-    >>> [b.shape for b in workspace.rows(6).layers]
-    [(6, 5), (6, 2)]
-    >>> workspace.grad.shape == net.params.shape
-    True
-    """
-
-    def __init__(self, network, batch_size):
-        units, dtype = network.layer_units, network.dtype
-        self.batch_size = int(batch_size)
-        self._layers = [np.empty((self.batch_size, u), dtype) for u in units[1:]]
-        self._deltas = [np.empty((self.batch_size, u), dtype) for u in units[1:-1]]
-        # The forward pass's scratch: a layer's error buffer is free until
-        # the backward pass, except where the pre-activation must survive.
-        self._scratch = [
-            np.empty((self.batch_size, u), dtype) if name in NEEDS_PREACTIVATION else d
-            for name, u, d in zip(network.activations, units[1:-1], self._deltas)
-        ]
-        self._groups = (self._layers, self._deltas, self._scratch)
-        self.grad = np.zeros(network.n_params, dtype=dtype)
-        self.scratch = np.empty(network.n_params, dtype=dtype)
-        self.grad_coefs, self.grad_intercepts = network.unpack(self.grad)
-
-    def rows(self, n_samples):
-        """The leading ``n_samples`` rows of every per-batch buffer.
-
-        Parameters
-        ----------
-        n_samples : int
-            Rows of the batch, at most ``batch_size``.
-
-        Returns
-        -------
-        BatchBuffers
-            ``layers`` (each layer's output), ``deltas`` (each hidden layer's
-            back-propagated error) and ``scratch`` (each hidden activation's
-            scratch), as lists of views.
-        """
-        return BatchBuffers(
-            *([buf[:n_samples] for buf in group] for group in self._groups)
-        )

@@ -1,0 +1,110 @@
+"""Prediction: the forward pass over plain weight lists, in bounded chunks."""
+
+import numpy as np
+import scipy.sparse as sp
+
+from sknumpynn.nn.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
+
+
+def _dot(A, W, out):
+    """``out[...] = A @ W`` for a dense or sparse ``A``, writing in place."""
+    if sp.issparse(A):
+        out[...] = A @ W
+    else:
+        np.matmul(A, W, out=out)
+    return out
+
+
+def hidden_activations(activation, n_hidden):
+    """One hidden activation name per hidden layer.
+
+    Parameters
+    ----------
+    activation : str or sequence of str
+        One name for every hidden layer, or one per hidden layer.
+    n_hidden : int
+
+    Returns
+    -------
+    tuple of str
+    """
+    names = [activation] * n_hidden if isinstance(activation, str) else activation
+    names = tuple(names)
+    if len(names) != n_hidden:
+        raise ValueError(
+            f"activation must be one name or one per hidden layer ({n_hidden}), got "
+            f"{list(names)!r}."
+        )
+    unknown = [name for name in names if name not in HIDDEN_ACTIVATIONS]
+    if unknown:
+        raise ValueError(
+            f"Unknown activation {unknown[0]!r}; choose from "
+            f"{sorted(HIDDEN_ACTIVATIONS)}."
+        )
+    return names
+
+
+def forward_pass(X, coefs, intercepts, activation, output_activation, batch_size=None):
+    """Output of the network with these weights, ``batch_size`` rows at a time.
+
+    ``activation`` is one hidden activation name or one per hidden layer.
+
+    Works on plain lists of weight and bias arrays (a fitted estimator's
+    ``coefs_`` and ``intercepts_``), copying none of them. Each call allocates
+    its own buffers for one batch and reuses them batch after batch, so memory
+    stays bounded for any number of rows and concurrent calls are safe.
+
+    Parameters
+    ----------
+    X : {ndarray, sparse matrix} of shape (n_samples, n_features)
+    coefs, intercepts : list of ndarray
+        Weights and biases per layer.
+    activation : str or sequence of str
+        Hidden activation(s).
+    output_activation : str
+    batch_size : int, default=None
+        Rows per chunk; all rows at once when None.
+
+    Returns
+    -------
+    P : ndarray of shape (n_samples, n_outputs), dtype of ``coefs``
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sknumpynn.nn import forward_pass
+    >>> coefs = [np.array([[1.0, -1.0]]), np.array([[1.0], [1.0]])]
+    >>> intercepts = [np.zeros(2), np.zeros(1)]
+    >>> forward_pass(np.array([[2.0], [-3.0]]), coefs, intercepts, "relu",
+    ...              "identity", batch_size=1)  # relu(x) + relu(-x) = |x|
+    array([[2.],
+           [3.]])
+    """
+    dtype = coefs[0].dtype
+    hidden = [
+        HIDDEN_ACTIVATIONS[name]
+        for name in hidden_activations(activation, len(coefs) - 1)
+    ]
+    output = OUTPUT_ACTIVATIONS[output_activation]
+    n_samples = X.shape[0]
+    batch_size = n_samples if batch_size is None else max(1, int(batch_size))
+    out = np.empty((n_samples, coefs[-1].shape[1]), dtype=dtype)
+    rows = min(batch_size, n_samples)
+    buffers = [np.empty((rows, W.shape[1]), dtype) for W in coefs[:-1]]
+    widest = max((W.shape[1] for W in coefs[:-1]), default=0)
+    flat_scratch = np.empty(rows * widest, dtype)  # shared by the hidden layers
+    for start in range(0, n_samples, batch_size):
+        stop = min(start + batch_size, n_samples)
+        targets = [buf[: stop - start] for buf in buffers] + [out[start:stop]]
+        A = X[start:stop]
+        if A.dtype != dtype:
+            A = A.astype(dtype)
+        for layer, (W, b, Z) in enumerate(zip(coefs, intercepts, targets)):
+            _dot(A, W, out=Z)
+            Z += b
+            if layer == len(coefs) - 1:
+                output(Z)
+            else:
+                hidden[layer](Z, flat_scratch[: Z.size].reshape(Z.shape))
+            A = Z
+    return out
