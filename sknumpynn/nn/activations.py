@@ -166,6 +166,8 @@ HIDDEN_ACTIVATIONS = {
 }
 #: Hidden activations whose derivative needs the pre-activation ``Z``.
 NEEDS_PREACTIVATION = frozenset({"gelu"})
+#: Hidden activations that use their ``scratch`` buffer.
+USES_SCRATCH = frozenset({"leaky_relu", "elu", "gelu"})
 OUTPUT_ACTIVATIONS = {
     "identity": identity,
     "logistic": logistic,

@@ -3,7 +3,11 @@
 import numpy as np
 import scipy.sparse as sp
 
-from sknumpynn.nn.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
+from sknumpynn.nn.activations import (
+    HIDDEN_ACTIVATIONS,
+    OUTPUT_ACTIVATIONS,
+    USES_SCRATCH,
+)
 
 
 def _dot(A, W, out):
@@ -81,18 +85,20 @@ def forward_pass(X, coefs, intercepts, activation, output_activation, batch_size
            [3.]])
     """
     dtype = coefs[0].dtype
-    hidden = [
-        HIDDEN_ACTIVATIONS[name]
-        for name in hidden_activations(activation, len(coefs) - 1)
-    ]
+    names = hidden_activations(activation, len(coefs) - 1)
+    hidden = [HIDDEN_ACTIVATIONS[name] for name in names]
     output = OUTPUT_ACTIVATIONS[output_activation]
     n_samples = X.shape[0]
     batch_size = n_samples if batch_size is None else max(1, int(batch_size))
     out = np.empty((n_samples, coefs[-1].shape[1]), dtype=dtype)
     rows = min(batch_size, n_samples)
     buffers = [np.empty((rows, W.shape[1]), dtype) for W in coefs[:-1]]
-    widest = max((W.shape[1] for W in coefs[:-1]), default=0)
-    flat_scratch = np.empty(rows * widest, dtype)  # shared by the hidden layers
+    # One scratch buffer shared by the hidden layers, if any activation uses it.
+    widest = max(
+        (W.shape[1] for W, name in zip(coefs, names) if name in USES_SCRATCH),
+        default=0,
+    )
+    flat_scratch = np.empty(rows * widest, dtype)
     for start in range(0, n_samples, batch_size):
         stop = min(start + batch_size, n_samples)
         targets = [buf[: stop - start] for buf in buffers] + [out[start:stop]]
@@ -104,7 +110,9 @@ def forward_pass(X, coefs, intercepts, activation, output_activation, batch_size
             Z += b
             if layer == len(coefs) - 1:
                 output(Z)
-            else:
+            elif names[layer] in USES_SCRATCH:
                 hidden[layer](Z, flat_scratch[: Z.size].reshape(Z.shape))
+            else:
+                hidden[layer](Z)
             A = Z
     return out
