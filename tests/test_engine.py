@@ -40,7 +40,10 @@ def batch_peak(activation, dtype, batch_size, compute_loss):
 UFUNC_BUFFER = 8192 * 8 + 2048
 
 
-@pytest.mark.parametrize("activation", ["relu", "tanh", "logistic", "identity"])
+ACTIVATIONS = ["relu", "tanh", "logistic", "identity", "leaky_relu", "elu", "gelu"]
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_forward_backward_allocation_does_not_grow_with_batch(activation, dtype):
     # Beyond that, only the softmax's row maxima and row sums: one number a row.
@@ -75,3 +78,26 @@ def test_int_X_is_copied_once_to_float():
     clf = NumpyMLPClassifier(hidden_layer_sizes=(16,), max_iter=1)
     peak = peak_bytes(lambda: clf.fit(X, y))
     assert peak < 1.5 * X.size * 8
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_prediction_allocates_the_output_and_one_chunk_of_buffers(activation):
+    from sknumpynn.nn import forward_pass
+    from sknumpynn.nn.activations import USES_SCRATCH
+
+    rng = np.random.RandomState(0)
+    net = Network((64, 512, 256, 10), activation, "softmax", np.float32)
+    net.initialize(rng)
+    X = rng.normal(size=(20_000, 64)).astype(np.float32)
+    chunk = 1000
+
+    def predict():
+        forward_pass(X, net.coefs, net.intercepts, activation, "softmax", chunk)
+
+    itemsize = 4
+    output = 20_000 * 10 * itemsize
+    buffers = chunk * (512 + 256) * itemsize
+    scratch = chunk * 512 * itemsize if activation in USES_SCRATCH else 0
+    softmax_rows = 2 * chunk * itemsize  # row maxima and sums, per chunk
+    peak = peak_bytes(predict)
+    assert peak <= output + buffers + scratch + softmax_rows + UFUNC_BUFFER
