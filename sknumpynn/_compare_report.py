@@ -1,0 +1,127 @@
+"""The compare command's report: environment header, Markdown tables, figure."""
+
+import os
+import platform
+
+import numpy as np
+import sklearn
+
+import sknumpynn
+
+
+def environment():
+    """Machine and library versions, for the report's header."""
+    return {
+        "python": platform.python_version(),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.system()}",
+        "numpy": np.__version__,
+        "scikit-learn": sklearn.__version__,
+        "sknumpynn": sknumpynn.__version__,
+    }
+
+
+def to_markdown(results, env, quick):
+    """The results table and the grid-search table as Markdown."""
+    lines = [
+        "# sknumpynn vs scikit-learn MLP" + (" (quick run)" if quick else ""),
+        "",
+        ", ".join(f"{k} {v}" for k, v in env.items()),
+        "",
+        "| dataset | evaluation | metric | sknumpynn | scikit-learn | baseline "
+        "| fit s (sknumpynn) | fit s (scikit-learn) | speed-up |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, entry in results.items():
+        if "skipped" in entry:
+            lines.append(f"| {name} | skipped: {entry['skipped']} | | | | | | | |")
+            continue
+        ours, theirs = entry["sknumpynn"], entry["scikit-learn"]
+        base = entry.get("baseline")
+        base_text = (
+            f"{base['name']} {base['mean']:.4f} ± {base['std']:.4f}" if base else ""
+        )
+        lines.append(
+            f"| {name} | {entry['evaluation']} | {entry['metric']} "
+            f"| {ours['mean']:.4f} ± {ours['std']:.4f} "
+            f"| {theirs['mean']:.4f} ± {theirs['std']:.4f} | {base_text} "
+            f"| {ours['fit_seconds']:.3f} | {theirs['fit_seconds']:.3f} "
+            f"| {entry['speedup']:.2f}x |"
+        )
+    grids = {n: e["grid"] for n, e in results.items() if "grid" in e}
+    if grids:
+        lines += [
+            "",
+            "GridSearchCV over hidden_layer_sizes x alpha x learning_rate_init:",
+            "",
+            "| dataset | estimator | best CV score | best parameters | seconds |",
+            "|---|---|---|---|---|",
+        ]
+        for name, grid in grids.items():
+            for library, best in grid.items():
+                lines.append(
+                    f"| {name} | {library} | {best['best_score']:.4f} "
+                    f"| {best['best_params']} | {best['seconds']:.1f} |"
+                )
+    lines += [
+        "",
+        "Hyperparameters (both estimators; random_state=0, hold-out tasks 0, 1, 2):",
+        "",
+    ]
+    for name, entry in results.items():
+        if "params" in entry:
+            lines.append(f"- {name}: {entry['params'] or 'scikit-learn defaults'}")
+    return "\n".join(lines) + "\n"
+
+
+def plot(results, path):
+    """Scores and fit times side by side, one bar pair per dataset; below them,
+    each dataset's training-loss curves (first fold or seed) drawn with
+    :class:`~sknumpynn.plotting.LossCurveDisplay`."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from sknumpynn.plotting import LossCurveDisplay
+
+    names = [n for n, e in results.items() if "skipped" not in e]
+    x = np.arange(len(names))
+    fig = plt.figure(figsize=(11, 8))
+    grid = fig.add_gridspec(2, 2 * max(1, len(names)))
+    half = max(1, len(names))
+    ax_score = fig.add_subplot(grid[0, :half])
+    ax_time = fig.add_subplot(grid[0, half:])
+    for column, name in enumerate(names):
+        ax = fig.add_subplot(grid[1, 2 * column : 2 * column + 2])
+        # scikit-learn's curve wide underneath, ours dashed on top: where the
+        # two learn identically the dashes run inside the wide line.
+        for library, style in (
+            ("scikit-learn", {"color": "tab:orange", "linewidth": 4, "alpha": 0.6}),
+            ("sknumpynn", {"color": "tab:blue", "linestyle": "--"}),
+        ):
+            curve = results[name][library].get("loss_curve")
+            if curve:
+                LossCurveDisplay(loss=curve).plot(ax=ax, name=library, **style)
+        ax.set_title(f"{name}: training loss", fontsize="medium")
+        ax.set_yscale("log")
+        if ax.get_legend() is not None:
+            ax.legend(fontsize="x-small")
+    for offset, library in ((-0.2, "sknumpynn"), (0.2, "scikit-learn")):
+        means = [results[n][library]["mean"] for n in names]
+        stds = [results[n][library]["std"] for n in names]
+        times = [results[n][library]["fit_seconds"] for n in names]
+        ax_score.bar(x + offset, means, 0.4, yerr=stds, label=library, capsize=3)
+        ax_time.bar(x + offset, times, 0.4, label=library)
+    labels = [f"{n}\n({results[n]['metric']})" for n in names]
+    for ax, title in (
+        (ax_score, "score (mean ± std)"),
+        (ax_time, "fit time per fit [s]"),
+    ):
+        ax.set_xticks(x, labels)
+        ax.set_title(title)
+        ax.legend(fontsize="small")
+    ax_score.set_ylim(min(0.5, *(results[n]["sknumpynn"]["mean"] for n in names)), 1.0)
+    ax_time.set_yscale("log")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
