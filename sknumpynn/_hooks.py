@@ -72,11 +72,14 @@ class TrainingHooks:
             self._context.call_on_fit_task_begin(
                 estimator=estimator, **self._data, metadata=self._metadata
             )
-        estimator._epochs_planned = n_epochs
+        self._n_epochs = n_epochs
         self._epoch_context = None
         self._epoch_start = None
 
     def train_begin(self):
+        """Call every ``on_train_begin`` (the loops call :meth:`train_end`
+        in a ``finally``)."""
+        self.estimator._epochs_planned = self._n_epochs  # for progress bars
         for callback in self.callbacks:
             callback.on_train_begin(self.estimator)
 
