@@ -63,3 +63,16 @@ def test_example_runs_quick(script):
     )
     assert result.returncode == 0, result.stderr
     assert "best parameters" in result.stdout
+
+
+def test_training_features_example_runs_quick(tmp_path):
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "examples" / "training_features.py"), "--quick"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "stopped after 10 epochs" in result.stdout
+    assert (tmp_path / "training_features.png").exists()
