@@ -10,7 +10,7 @@ task per epoch, so their progress bars and monitors follow our epochs through
 import sys
 import time
 
-from sknumpynn.callbacks import ProgressBar
+from sknumpynn.callbacks import ProgressBar, copy_weights
 
 
 def _tqdm_available():
@@ -117,18 +117,11 @@ class TrainingHooks:
                     estimator=est,
                     **self._data,
                     metadata=self._metadata,
-                    reconstruction_attributes=self._snapshot,
+                    reconstruction_attributes=lambda: copy_weights(est),
                 )
             )
             self._epoch_context = None
         return stop
-
-    def _snapshot(self):
-        est = self.estimator
-        return {
-            "coefs_": [c.copy() for c in est.coefs_],
-            "intercepts_": [b.copy() for b in est.intercepts_],
-        }
 
     def train_end(self):
         """Close the epoch left open and call every ``on_train_end``."""

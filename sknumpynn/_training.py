@@ -240,7 +240,7 @@ def train_stochastic(
                 if not (np.isfinite(epoch_loss) and np.isfinite(network.params).all()):
                     _recover_from_divergence(state, network, last_finite)
                     break
-                previous[...] = last_finite
+                previous, last_finite = last_finite, previous
                 last_finite[...] = network.params
                 state.n_iter_ += 1
                 state.t_ += n_train

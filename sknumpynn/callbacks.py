@@ -230,7 +230,7 @@ class EarlyStopping(Callback):
         if sign * (value - self.best_) > self.min_delta:
             self.best_, self.best_epoch_, self._wait = value, logs["epoch"], 0
             if self.restore_best_weights:
-                self._best_weights = _copy_weights(estimator)
+                self._best_weights = copy_weights(estimator)
             return False
         self._wait += 1
         if self._wait >= self.patience:
@@ -240,10 +240,9 @@ class EarlyStopping(Callback):
 
     def on_train_end(self, estimator):
         if self.restore_best_weights and self._best_weights is not None:
-            for live, best in zip(
-                estimator.coefs_ + estimator.intercepts_, self._best_weights
-            ):
-                live[...] = best
+            for name, arrays in self._best_weights.items():
+                for live, best in zip(getattr(estimator, name), arrays):
+                    live[...] = best
         self._best_weights = None
 
 
@@ -285,8 +284,22 @@ class TerminateOnNaN(Callback):
         return not finite
 
 
-def _copy_weights(estimator):
-    return [w.copy() for w in estimator.coefs_ + estimator.intercepts_]
+def copy_weights(estimator):
+    """Copies of the estimator's current weights, as fitted attributes.
+
+    Parameters
+    ----------
+    estimator : NumpyMLPClassifier or NumpyMLPRegressor
+
+    Returns
+    -------
+    dict
+        ``{"coefs_": [...], "intercepts_": [...]}``, each array copied.
+    """
+    return {
+        "coefs_": [c.copy() for c in estimator.coefs_],
+        "intercepts_": [b.copy() for b in estimator.intercepts_],
+    }
 
 
 def _import_tqdm():

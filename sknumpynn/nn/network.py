@@ -175,9 +175,9 @@ class Network:
         -------
         self : Network
         """
+        names = self.activations or (self.activation,)
         for layer, (W, b) in enumerate(zip(self.coefs, self.intercepts)):
             fan_in, fan_out = self.layer_units[layer], self.layer_units[layer + 1]
-            names = self.activations or (self.activation,)
             activation = names[min(layer, len(names) - 1)]
             W[...], b[...] = glorot_uniform(rng, fan_in, fan_out, activation)
         return self
