@@ -137,6 +137,26 @@ def make_bunch(
         data = np.empty((len(target), len(columns)), dtype=float if numeric else object)
         for j, values in enumerate(columns.values()):
             data[:, j] = values
+    return loader_result(
+        data, target, frame, feature_names, target_names, descr, return_X_y
+    )
+
+
+def loader_result(data, target, frame, feature_names, target_names, descr, return_X_y):
+    """``(data, target)``, or the Bunch every loader returns.
+
+    Parameters
+    ----------
+    data, target : ndarray or pandas object
+    frame : pandas.DataFrame or None
+    feature_names, target_names : sequence of str
+    descr : str
+    return_X_y : bool
+
+    Returns
+    -------
+    Bunch or tuple
+    """
     if return_X_y:
         return data, target
     return Bunch(

@@ -5,11 +5,11 @@ import os
 from pathlib import Path
 
 import numpy as np
-from sklearn.utils import Bunch
 
 from sknumpynn.datasets._base import (
     DatasetIntegrityError,
     check_sha256,
+    loader_result,
     read_descr,
     require_pandas,
 )
@@ -192,13 +192,7 @@ def fetch_mnist(
         frame = pd.DataFrame(X, columns=feature_names)
         frame["class"] = y
         X, y = frame[feature_names], frame["class"]
-    if return_X_y:
-        return X, y
-    return Bunch(
-        data=X,
-        target=y,
-        frame=frame,
-        feature_names=np.array(feature_names, dtype=object),
-        target_names=np.array([str(d) for d in range(10)], dtype=object),
-        DESCR=read_descr("mnist"),
+    target_names = [str(d) for d in range(10)]
+    return loader_result(
+        X, y, frame, feature_names, target_names, read_descr("mnist"), return_X_y
     )
