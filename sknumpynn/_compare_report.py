@@ -47,6 +47,26 @@ def to_markdown(results, env, quick):
             f"| {ours['fit_seconds']:.3f} | {theirs['fit_seconds']:.3f} "
             f"| {entry['speedup']:.2f}x |"
         )
+    paired = {n: e["paired"] for n, e in results.items() if "paired" in e}
+    if paired:
+        lines += [
+            "",
+            "Paired differences on the same folds (sknumpynn minus the other; "
+            "standard error and p-value from Nadeau and Bengio's corrected "
+            "resampled t-test, which accounts for the folds' overlapping "
+            "training sets):",
+            "",
+            "| dataset | sknumpynn minus | mean difference | corrected SE "
+            "| p-value | folds won / tied / lost |",
+            "|---|---|---|---|---|---|",
+        ]
+        for name, differences in paired.items():
+            for other, d in differences.items():
+                lines.append(
+                    f"| {name} | {other} | {d['mean']:+.4f} | {d['se']:.4f} "
+                    f"| {d['p_value']:.2f} | {d['wins']} / {d['ties']} / "
+                    f"{d['losses']} |"
+                )
     grids = {n: e["grid"] for n, e in results.items() if "grid" in e}
     if grids:
         lines += [

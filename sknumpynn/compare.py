@@ -25,6 +25,7 @@ from sklearn.neural_network import MLPClassifier, MLPRegressor
 
 from sknumpynn import NumpyMLPClassifier, NumpyMLPRegressor
 from sknumpynn._compare_report import environment, plot, to_markdown
+from sknumpynn._compare_stats import paired_difference
 from sknumpynn._compare_tasks import QUICK_GRID, TASKS
 
 __all__ = ["main", "run"]
@@ -70,6 +71,8 @@ def _evaluate(task, model, data, quick):
     Cross-validation for ``(X, y)`` data; for a fixed ``(X_train, y_train,
     X_test, y_test)`` split, one fit per seed in :data:`HOLDOUT_SEEDS`
     (the first only if quick), changing nothing but ``random_state``.
+    Every score is kept (``scores``), in fold or seed order, for the paired
+    comparison of models evaluated on the same folds.
     """
     if len(data) == 2:
         X, y = data
@@ -95,6 +98,7 @@ def _evaluate(task, model, data, quick):
         "mean": float(scores.mean()),
         "std": float(scores.std()),
         "n_scores": int(scores.size),
+        "scores": [float(v) for v in scores],
         "fit_seconds": float(fit_times.mean()),
         "loss_curve": None if curve is None else [float(v) for v in curve],
     }
@@ -113,6 +117,26 @@ def _random_state_params(model, seed):
         name: seed
         for name in model.get_params()
         if name == "random_state" or name.endswith("__random_state")
+    }
+
+
+def _paired(task, entry, data, quick):
+    """Ours minus scikit-learn's and minus the baseline, fold by fold.
+
+    Only for cross-validated tasks: their folds are shared, so the paired
+    differences and Nadeau and Bengio's corrected standard error apply.
+    """
+    X, y = data
+    ratio = float(
+        np.mean([len(te) / len(tr) for tr, te in task.splits(quick).split(X, y)])
+    )
+    ours = entry["sknumpynn"]["scores"]
+    others = {"scikit-learn": entry["scikit-learn"]}
+    if "baseline" in entry:
+        others[entry["baseline"]["name"]] = entry["baseline"]
+    return {
+        other: paired_difference(ours, scores["scores"], ratio)
+        for other, scores in others.items()
     }
 
 
@@ -157,8 +181,10 @@ def run(datasets, quick=False, data_home=None, progress=None):
     Returns
     -------
     results : dict
-        Per dataset: both libraries' scores (mean, std, fit seconds, loss
-        curve), the baseline, the grid searches and the speed-up; or
+        Per dataset: both libraries' scores (mean, std, every score, fit
+        seconds, loss curve), the baseline, for cross-validated datasets the
+        paired differences of ours against the others on the same folds
+        (``'paired'``), the grid searches and the speed-up; or
         ``{'skipped': reason}`` when the data could not be loaded.
 
     Examples
@@ -199,6 +225,8 @@ def run(datasets, quick=False, data_home=None, progress=None):
             entry["baseline"]["name"] = type(task.baseline()[-1]).__name__
             if progress:
                 progress.step(f"{name}: baseline {entry['baseline']['mean']:.4f}")
+        if len(data) == 2:
+            entry["paired"] = _paired(task, entry, data, quick)
         if task.grid is not None:
             entry["grid"] = {}
             for library in ("sknumpynn", "scikit-learn"):

@@ -29,7 +29,14 @@ def test_compare_quick_writes_report(tmp_path, capsys):
         for library in ("sknumpynn", "scikit-learn"):
             assert 0 < entry[library]["fit_seconds"]
             assert entry[library]["mean"] > (0.5 if name != "boston" else 0.3)
-    assert "LogisticRegression" in (tmp_path / "results.md").read_text()
+    markdown = (tmp_path / "results.md").read_text()
+    assert "LogisticRegression" in markdown and "Paired differences" in markdown
+    heart = report["results"]["heart"]
+    assert set(heart["paired"]) == {"scikit-learn", "LogisticRegression"}
+    assert len(heart["sknumpynn"]["scores"]) == heart["sknumpynn"]["n_scores"]
+    # Both MLPs train identically in float64 on heart: every fold is a tie.
+    assert heart["paired"]["scikit-learn"]["ties"] == heart["sknumpynn"]["n_scores"]
+    assert "paired" not in report["results"]["diamonds"]  # a hold-out: no folds
     assert set(report["results"]["heart"]["grid"]) == {"sknumpynn", "scikit-learn"}
     assert (tmp_path / "results.png").stat().st_size > 10_000
     err = capsys.readouterr().err
