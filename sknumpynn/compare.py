@@ -191,8 +191,11 @@ def run(datasets, quick=False, data_home=None, progress=None):
     --------
     >>> from sknumpynn.compare import run
     >>> results = run(["boston"], quick=True)
-    >>> sorted(results["boston"])[:4]
-    ['evaluation', 'grid', 'metric', 'params']
+    >>> sorted(results["boston"])  # doctest: +NORMALIZE_WHITESPACE
+    ['evaluation', 'grid', 'metric', 'paired', 'params', 'scikit-learn',
+     'sknumpynn', 'speedup']
+    >>> sorted(results["boston"]["paired"]["scikit-learn"])
+    ['losses', 'mean', 'p_value', 'se', 't', 'ties', 'wins']
     >>> results["boston"]["metric"]
     'R²'
     """
