@@ -49,39 +49,32 @@ def to_markdown(results, env, quick):
         )
     paired = {n: e["paired"] for n, e in results.items() if "paired" in e}
     if paired:
-        lines += [
-            "",
+        lines += _table(
             "Paired differences on the same folds (sknumpynn minus the other; "
             "standard error and p-value from Nadeau and Bengio's corrected "
             "resampled t-test, which accounts for the folds' overlapping "
             "training sets):",
-            "",
-            "| dataset | sknumpynn minus | mean difference | corrected SE "
-            "| p-value | folds won / tied / lost |",
-            "|---|---|---|---|---|---|",
-        ]
-        for name, differences in paired.items():
-            for other, d in differences.items():
-                lines.append(
-                    f"| {name} | {other} | {d['mean']:+.4f} | {d['se']:.4f} "
-                    f"| {d['p_value']:.2f} | {d['wins']} / {d['ties']} / "
-                    f"{d['losses']} |"
-                )
+            ["dataset", "sknumpynn minus", "mean difference", "corrected SE"]
+            + ["p-value", "folds won / tied / lost"],
+            [
+                f"| {name} | {other} | {d['mean']:+.4f} | {d['se']:.4f} "
+                f"| {d['p_value']:.2f} | {d['wins']} / {d['ties']} / {d['losses']} |"
+                for name, differences in paired.items()
+                for other, d in differences.items()
+            ],
+        )
     grids = {n: e["grid"] for n, e in results.items() if "grid" in e}
     if grids:
-        lines += [
-            "",
+        lines += _table(
             "GridSearchCV over hidden_layer_sizes x alpha x learning_rate_init:",
-            "",
-            "| dataset | estimator | best CV score | best parameters | seconds |",
-            "|---|---|---|---|---|",
-        ]
-        for name, grid in grids.items():
-            for library, best in grid.items():
-                lines.append(
-                    f"| {name} | {library} | {best['best_score']:.4f} "
-                    f"| {best['best_params']} | {best['seconds']:.1f} |"
-                )
+            ["dataset", "estimator", "best CV score", "best parameters", "seconds"],
+            [
+                f"| {name} | {library} | {best['best_score']:.4f} "
+                f"| {best['best_params']} | {best['seconds']:.1f} |"
+                for name, grid in grids.items()
+                for library, best in grid.items()
+            ],
+        )
     lines += [
         "",
         "Hyperparameters (both estimators; random_state=0, hold-out tasks 0, 1, 2):",
@@ -91,6 +84,12 @@ def to_markdown(results, env, quick):
         if "params" in entry:
             lines.append(f"- {name}: {entry['params'] or 'scikit-learn defaults'}")
     return "\n".join(lines) + "\n"
+
+
+def _table(title, columns, rows):
+    """Lines of a Markdown table under a one-line title."""
+    header = "| " + " | ".join(columns) + " |"
+    return ["", title, "", header, "|" + "---|" * len(columns), *rows]
 
 
 def plot(results, path):
