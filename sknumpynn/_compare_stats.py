@@ -37,9 +37,10 @@ def paired_difference(a, b, test_train_ratio):
     -------
     result : dict
         ``mean`` (of ``a - b``), ``se`` (corrected standard error), ``t``,
-        ``p_value`` (two-sided, ``J - 1`` degrees of freedom; 1.0 when every
-        difference is 0) and ``wins``/``ties``/``losses`` (folds where ``a``
-        is above, equal to or below ``b``). Scores equal to 12 significant
+        ``p_value`` (two-sided, ``J - 1`` degrees of freedom; when every fold
+        gives the same difference, 1.0 if it is 0 and 0.0 otherwise) and
+        ``wins``/``ties``/``losses`` (folds where ``a`` is above, equal to or
+        below ``b``). Scores equal to 12 significant
         digits count as equal: such differences are floating-point rounding
         (two implementations of the same arithmetic), not a model difference.
 

@@ -135,8 +135,8 @@ def _paired(task, entry, data, quick):
     if "baseline" in entry:
         others[entry["baseline"]["name"]] = entry["baseline"]
     return {
-        other: paired_difference(ours, scores["scores"], ratio)
-        for other, scores in others.items()
+        other: paired_difference(ours, result["scores"], ratio)
+        for other, result in others.items()
     }
 
 
