@@ -33,6 +33,11 @@ class EpochSchedule:
     [0.04, 0.02, 0.01]
     """
 
+    def __repr__(self):
+        """The class name and the constructor's arguments, as stored."""
+        args = ", ".join(f"{name}={value!r}" for name, value in vars(self).items())
+        return f"{type(self).__name__}({args})"
+
     def __call__(self, learning_rate_init, epoch, max_iter):
         """Learning rate after ``epoch`` completed epochs.
 
@@ -77,9 +82,6 @@ class CosineAnnealing(EpochSchedule):
         self.T_max = T_max
         self.eta_min = eta_min
 
-    def __repr__(self):
-        return f"CosineAnnealing(T_max={self.T_max!r}, eta_min={self.eta_min!r})"
-
     def __call__(self, learning_rate_init, epoch, max_iter):
         T = max(1, self.T_max or max_iter)
         cosine = 0.5 * (1 + math.cos(math.pi * min(epoch, T) / T))
@@ -108,9 +110,6 @@ class StepDecay(EpochSchedule):
     def __init__(self, step_size=None, gamma=0.1):
         self.step_size = step_size
         self.gamma = gamma
-
-    def __repr__(self):
-        return f"StepDecay(step_size={self.step_size!r}, gamma={self.gamma!r})"
 
     def __call__(self, learning_rate_init, epoch, max_iter):
         step_size = self.step_size or max(1, max_iter // 3)
