@@ -17,7 +17,7 @@ from sklearn.metrics import make_scorer, recall_score
 from sklearn.model_selection import cross_validate
 
 from sknumpynn import NumpyMLPClassifier
-from sknumpynn._compare_tasks import TASKS
+from sknumpynn.compare.tasks import TASKS
 
 SCORING = {
     "accuracy": "accuracy",

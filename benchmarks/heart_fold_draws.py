@@ -21,9 +21,9 @@ import numpy as np
 from sklearn.model_selection import RepeatedStratifiedKFold, cross_val_score
 
 from sknumpynn import NumpyMLPClassifier
-from sknumpynn._compare_report import environment
-from sknumpynn._compare_stats import paired_difference
-from sknumpynn._compare_tasks import TASKS
+from sknumpynn.compare.report import environment
+from sknumpynn.compare.stats import paired_difference
+from sknumpynn.compare.tasks import TASKS
 
 OUT = Path(__file__).with_name("results_heart_fold_draws.json")
 

@@ -15,7 +15,7 @@ import warnings
 from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_val_score
 
 from sknumpynn import NumpyMLPClassifier
-from sknumpynn._compare_tasks import TASKS
+from sknumpynn.compare.tasks import TASKS
 
 
 def main():

@@ -2,6 +2,6 @@
 
 from sknumpynn._classifier import NumpyMLPClassifier
 from sknumpynn._regressor import NumpyMLPRegressor
-from sknumpynn._version import __version__
+from sknumpynn._utils.version import __version__
 
 __all__ = ["NumpyMLPClassifier", "NumpyMLPRegressor", "__version__"]

@@ -1,7 +1,7 @@
 """The estimators' shared base: parameter validation, fitting, prediction.
 
 scikit-learn glue only; the math is in :mod:`sknumpynn.nn` and the training
-loop in :mod:`sknumpynn._training`.
+loop in :mod:`sknumpynn._training.loop`.
 """
 
 from abc import ABCMeta, abstractmethod
@@ -19,12 +19,15 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from sknumpynn._hooks import TrainingHooks
-from sknumpynn._lbfgs import train_lbfgs
-from sknumpynn._parallel import limited_blas_threads
-from sknumpynn._stochastic import STOCHASTIC_SOLVERS, StochasticFitMixin
-from sknumpynn._validation import _naming_the_bad_argument, _validate_sample_weight
-from sknumpynn._version import VersionedPickleMixin
+from sknumpynn._training.hooks import TrainingHooks
+from sknumpynn._training.lbfgs import train_lbfgs
+from sknumpynn._training.setup import STOCHASTIC_SOLVERS, StochasticFitMixin
+from sknumpynn._utils.parallel import limited_blas_threads
+from sknumpynn._utils.validation import (
+    _naming_the_bad_argument,
+    _validate_sample_weight,
+)
+from sknumpynn._utils.version import VersionedPickleMixin
 from sknumpynn.nn import Network
 from sknumpynn.nn.activations import HIDDEN_ACTIVATIONS
 from sknumpynn.nn.forward import forward_pass, hidden_activations

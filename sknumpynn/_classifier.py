@@ -16,12 +16,12 @@ from sklearn.utils.multiclass import (
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
 from sknumpynn._base import STOCHASTIC_SOLVERS, BaseNumpyMLP
-from sknumpynn._docstrings import (
+from sknumpynn._utils.docstrings import (
     COMMON_ATTRIBUTES,
     COMMON_PARAMETERS,
     HIDDEN_PARAMETERS,
 )
-from sknumpynn._validation import _naming_the_bad_argument
+from sknumpynn._utils.validation import _naming_the_bad_argument
 from sknumpynn.nn.losses import Loss
 
 

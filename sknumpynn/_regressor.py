@@ -10,7 +10,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
 from sknumpynn._base import STOCHASTIC_SOLVERS, BaseNumpyMLP
-from sknumpynn._docstrings import (
+from sknumpynn._utils.docstrings import (
     COMMON_ATTRIBUTES,
     COMMON_PARAMETERS,
     HIDDEN_PARAMETERS,

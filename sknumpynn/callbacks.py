@@ -27,7 +27,7 @@ import math
 
 import numpy as np
 
-from sknumpynn._optional import import_optional
+from sknumpynn._utils.optional import import_optional
 
 __all__ = ["Callback", "EarlyStopping", "ProgressBar", "TerminateOnNaN"]
 

@@ -22,7 +22,7 @@ True
 True
 """
 
-from sknumpynn._optional import import_optional
+from sknumpynn._utils.optional import import_optional
 
 __all__ = ["dump", "load", "trusted_types"]
 

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from sknumpynn._optional import import_optional
+from sknumpynn._utils.optional import import_optional
 
 __all__ = ["LossCurveDisplay"]
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from sknumpynn._compare_stats import paired_difference
+from sknumpynn.compare.stats import paired_difference
 
 
 def test_matches_the_corrected_formula():

@@ -13,7 +13,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV, KFold, StratifiedKFold
 
 from sknumpynn import NumpyMLPClassifier, NumpyMLPRegressor
-from sknumpynn._compare_tasks import TASKS
+from sknumpynn.compare.tasks import TASKS
 
 distributed = pytest.importorskip("distributed")
 pytest.importorskip("dask_ml")

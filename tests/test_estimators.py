@@ -318,9 +318,9 @@ def test_inputs_are_not_mutated(iris):
 
 
 def test_verbose_prints_lines_without_tqdm(iris, capsys, monkeypatch):
-    import sknumpynn._hooks
+    import sknumpynn._training.hooks
 
-    monkeypatch.setattr(sknumpynn._hooks, "_tqdm_available", lambda: False)
+    monkeypatch.setattr(sknumpynn._training.hooks, "_tqdm_available", lambda: False)
     X, y = iris
     NumpyMLPClassifier(max_iter=2, verbose=True).fit(X, y)
     assert "Iteration 2, loss = " in capsys.readouterr().out

@@ -280,9 +280,9 @@ def test_history_has_one_entry_per_epoch(iris):
 def test_validation_loss_is_the_held_out_log_loss(iris, monkeypatch):
     from sklearn.metrics import log_loss
 
-    import sknumpynn._stochastic
+    import sknumpynn._training.setup
 
-    split = sknumpynn._stochastic.train_test_split
+    split = sknumpynn._training.setup.train_test_split
     held_out = []
 
     def recording_split(*args, **kwargs):
@@ -290,7 +290,7 @@ def test_validation_loss_is_the_held_out_log_loss(iris, monkeypatch):
         held_out.append(val)
         return train, val
 
-    monkeypatch.setattr(sknumpynn._stochastic, "train_test_split", recording_split)
+    monkeypatch.setattr(sknumpynn._training.setup, "train_test_split", recording_split)
     X, y = iris
     clf = NumpyMLPClassifier(max_iter=1, early_stopping=True, random_state=3)
     clf.fit(X, y)

@@ -14,7 +14,7 @@ import pytest
 from sklearn.datasets import load_iris, make_regression
 from sklearn.exceptions import InconsistentVersionWarning
 
-import sknumpynn._training as training
+import sknumpynn._training.loop as training
 from sknumpynn import NumpyMLPClassifier, NumpyMLPRegressor
 from sknumpynn.nn.activations import logistic, softmax
 from sknumpynn.nn.losses import binary_log_loss, log_loss

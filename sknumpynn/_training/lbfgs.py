@@ -6,7 +6,7 @@ import numpy as np
 import scipy.optimize
 from sklearn.exceptions import ConvergenceWarning
 
-from sknumpynn._hooks import NoHooks
+from sknumpynn._training.hooks import NoHooks
 from sknumpynn.nn import Workspace
 
 

@@ -1,7 +1,7 @@
 """Setting up a stochastic fit: optimizer, validation split, dropout, batches.
 
 The estimators' base class inherits this; the epochs themselves run in
-:func:`sknumpynn._training.train_stochastic`.
+:func:`sknumpynn._training.loop.train_stochastic`.
 """
 
 import warnings
@@ -10,7 +10,7 @@ import numpy as np
 from sklearn.base import is_classifier
 from sklearn.model_selection import train_test_split
 
-from sknumpynn._training import train_stochastic
+from sknumpynn._training.loop import train_stochastic
 from sknumpynn.nn.dropout import Dropout
 from sknumpynn.nn.losses import get_loss
 from sknumpynn.nn.optimizers import SGD, Adagrad, Adam, AdamW, RMSprop

@@ -6,7 +6,7 @@ attributes (``n_iter_``, ``t_``, ``loss_``, ``loss_curve_``, ``best_loss_``,
 ``validation_scores_``, ``best_validation_score_``) and ours
 (``validation_loss_curve_``, ``best_validation_loss_``), so it can be tested
 with a ``types.SimpleNamespace`` and no estimator at all. Every epoch ends in
-one place, ``hooks.epoch_end`` (:class:`~sknumpynn._hooks.TrainingHooks`):
+one place, ``hooks.epoch_end`` (:class:`~sknumpynn._training.hooks.TrainingHooks`):
 history, callbacks, progress output.
 """
 
@@ -16,7 +16,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 
-from sknumpynn._hooks import NoHooks
+from sknumpynn._training.hooks import NoHooks
 from sknumpynn.nn import Workspace
 
 
@@ -196,7 +196,7 @@ def train_stochastic(
         :mod:`sknumpynn.nn.schedules`), applied after each epoch.
     monitor : {'val_score', 'val_loss'}, default='val_score'
         What early stopping follows.
-    hooks : sknumpynn._hooks.TrainingHooks, default=None
+    hooks : sknumpynn._training.hooks.TrainingHooks, default=None
         Epoch-end dispatch (history, callbacks, progress); a callback's true
         return value stops training.
 

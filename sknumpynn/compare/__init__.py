@@ -24,9 +24,9 @@ from sklearn.model_selection import GridSearchCV, cross_validate
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 
 from sknumpynn import NumpyMLPClassifier, NumpyMLPRegressor
-from sknumpynn._compare_report import environment, plot, to_markdown
-from sknumpynn._compare_stats import paired_difference
-from sknumpynn._compare_tasks import QUICK_GRID, TASKS
+from sknumpynn.compare.report import environment, plot, to_markdown
+from sknumpynn.compare.stats import paired_difference
+from sknumpynn.compare.tasks import QUICK_GRID, TASKS
 
 __all__ = ["main", "run"]
 
@@ -314,7 +314,3 @@ def main(argv=None):
     print(markdown)
     print(f"Written to {out.resolve()}")
     return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -46,7 +46,7 @@ def paired_difference(a, b, test_train_ratio):
 
     Examples
     --------
-    >>> from sknumpynn._compare_stats import paired_difference
+    >>> from sknumpynn.compare.stats import paired_difference
     >>> result = paired_difference([0.9, 0.8, 0.85], [0.8, 0.8, 0.8], 1 / 9)
     >>> round(result["mean"], 4), result["wins"], result["ties"], result["losses"]
     (0.05, 2, 1, 0)
