@@ -21,6 +21,7 @@ from sklearn.compose import TransformedTargetRegressor
 from sklearn.datasets import load_iris
 from sklearn.exceptions import FitFailedWarning
 from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import accuracy_score, make_scorer
 from sklearn.model_selection import GroupKFold, KFold, StratifiedKFold
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
@@ -248,9 +249,9 @@ def test_sample_weight_with_metadata_routing(capsys):
     weights = np.random.default_rng(0).integers(0, 4, len(y)).astype(float)
     grid = {"mlp__alpha": [1e-4, 1e-2]}
     with sklearn.config_context(enable_metadata_routing=True):
+        scoring = make_scorer(accuracy_score).set_score_request(sample_weight=True)
         pipe = scaled_mlp()
         pipe.named_steps["mlp"].set_fit_request(sample_weight=True)
-        pipe.named_steps["mlp"].set_score_request(sample_weight=True)
         pipe.named_steps["scale"].set_fit_request(sample_weight=False)
         ours, theirs = both(
             "GridSearchCV",
@@ -260,8 +261,9 @@ def test_sample_weight_with_metadata_routing(capsys):
             y,
             fit_params={"sample_weight": weights},
             cv=3,
+            scoring=scoring,
         )
-        unweighted = skms.GridSearchCV(pipe, grid, cv=3).fit(X, y)
+        unweighted = skms.GridSearchCV(pipe, grid, cv=3, scoring=scoring).fit(X, y)
     assert_same_results(ours, theirs)
     assert_all_served(capsys, 6)
     assert not np.array_equal(
