@@ -514,3 +514,22 @@ def test_random_grids_equal_scikit_learn(
     assert_same_results(ours, theirs)
     n_fits = len(alphas) * len(rates) * n_splits
     assert SERVED.findall(capsys.readouterr().out) == [(str(n_fits), str(n_fits))]
+
+
+def test_gallery_example_runs_quick():
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).parents[1] / "examples" / "plot_stacked_search.py"
+    result = subprocess.run(
+        [sys.executable, str(script), "--quick"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "MPLBACKEND": "Agg"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "took 12 of 12 fits from the pre-fit" in result.stdout
+    assert "best parameters" in result.stdout
