@@ -531,5 +531,5 @@ def test_gallery_example_runs_quick():
         env={**os.environ, "MPLBACKEND": "Agg"},
     )
     assert result.returncode == 0, result.stderr
-    assert "took 12 of 12 fits from the pre-fit" in result.stdout
+    assert "took 18 of 18 fits from the pre-fit" in result.stdout
     assert "best parameters" in result.stdout
