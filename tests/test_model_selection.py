@@ -533,3 +533,16 @@ def test_gallery_example_runs_quick():
     assert result.returncode == 0, result.stderr
     assert "took 18 of 18 fits from the pre-fit" in result.stdout
     assert "best parameters" in result.stdout
+
+
+def test_readme_search_section_runs(capsys):
+    from pathlib import Path
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Search\n", 1)[1].split("\n## ", 1)[0]
+    (block,) = re.findall(r"```python\n(.*?)```", section, re.S)
+    assert "from sknumpynn.model_selection import GridSearchCV" in block
+    exec(compile(block, "README.md:Search", "exec"), {})
+    out = capsys.readouterr().out
+    assert "took 30 of 30 fits from the pre-fit" in out
+    assert "numpymlpclassifier__alpha" in out.splitlines()[-1]
