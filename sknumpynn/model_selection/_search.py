@@ -23,6 +23,7 @@ from sklearn.model_selection import check_cv
 from sklearn.utils import indexable
 from sklearn.utils.validation import _check_method_params
 
+from sknumpynn.model_selection._docs import drop_in_doc
 from sknumpynn.model_selection._stacking import (
     FixedSplits,
     prefit,
@@ -159,8 +160,12 @@ class _StackedSearchMixin:
         return super()._format_results(candidate_params, n_splits, out, more_results)
 
 
+_SECTIONS = {"Parameters"}
+
+
 class GridSearchCV(_StackedSearchMixin, _sk.GridSearchCV):
-    __doc__ = """Exhaustive search over parameter values, our fits trained together.
+    __doc__ = drop_in_doc(
+        """Exhaustive search over parameter values, our fits trained together.
 
     A drop-in for :class:`sklearn.model_selection.GridSearchCV`: the same
     parameters, defaults, fitted attributes and results. When the estimator
@@ -169,14 +174,14 @@ class GridSearchCV(_StackedSearchMixin, _sk.GridSearchCV):
     split fits are trained ahead in one ``fit_together`` call (pipeline
     prefixes fitted once per split and distinct prefix setting); other
     estimators, and fits that cannot be shared (user callbacks), run as in
-    scikit-learn. ``verbose > 0`` prints how the fits were grouped.
-
-    See :class:`sklearn.model_selection.GridSearchCV` for the parameters and
-    attributes.
-
-    Examples
-    --------
-    >>> from sklearn.datasets import load_iris
+    scikit-learn. ``verbose > 0`` prints how the fits were grouped. The
+    parameters (below, scikit-learn's text) and the fitted attributes
+    (``cv_results_``, ``best_estimator_``, ``best_params_``, ...) are
+    scikit-learn's.
+    """,
+        _sk.GridSearchCV,
+        _SECTIONS,
+        """    >>> from sklearn.datasets import load_iris
     >>> from sklearn.pipeline import make_pipeline
     >>> from sklearn.preprocessing import StandardScaler
     >>> from sknumpynn import NumpyMLPClassifier
@@ -190,22 +195,22 @@ class GridSearchCV(_StackedSearchMixin, _sk.GridSearchCV):
     ['numpymlpclassifier__alpha']
     >>> search.cv_results_["mean_test_score"].shape
     (2,)
-    """
+""",
+    )
 
 
 class RandomizedSearchCV(_StackedSearchMixin, _sk.RandomizedSearchCV):
-    __doc__ = """Randomized search over parameters, our fits trained together.
+    __doc__ = drop_in_doc(
+        """Randomized search over parameters, our fits trained together.
 
     A drop-in for :class:`sklearn.model_selection.RandomizedSearchCV`: the
     candidates are sampled once, exactly as scikit-learn samples them, and
-    trained as :class:`GridSearchCV` trains its grid.
-
-    See :class:`sklearn.model_selection.RandomizedSearchCV` for the
-    parameters and attributes.
-
-    Examples
-    --------
-    >>> from scipy.stats import loguniform
+    trained as :class:`GridSearchCV` trains its grid. The parameters (below,
+    scikit-learn's text) and the fitted attributes are scikit-learn's.
+    """,
+        _sk.RandomizedSearchCV,
+        _SECTIONS,
+        """    >>> from scipy.stats import loguniform
     >>> from sklearn.datasets import load_iris
     >>> from sknumpynn import NumpyMLPClassifier
     >>> from sknumpynn.model_selection import RandomizedSearchCV
@@ -216,4 +221,5 @@ class RandomizedSearchCV(_StackedSearchMixin, _sk.RandomizedSearchCV):
     ... ).fit(X, y)
     >>> len(search.cv_results_["params"])
     3
-    """
+""",
+    )

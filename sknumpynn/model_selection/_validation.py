@@ -17,6 +17,7 @@ from sklearn.utils import indexable
 from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping
 from sklearn.utils.metadata_routing import _routing_enabled as routing_enabled
 
+from sknumpynn.model_selection._docs import drop_in_doc
 from sknumpynn.model_selection._stacking import (
     FixedSplits,
     prefit,
@@ -101,7 +102,8 @@ def cross_validate(*args, **kwargs):
 
 
 cross_validate.__signature__ = inspect.signature(_sk.cross_validate)
-cross_validate.__doc__ = """Evaluate metrics by cross-validation, folds fitted together.
+cross_validate.__doc__ = drop_in_doc(
+    """Evaluate metrics by cross-validation, folds fitted together.
 
     A drop-in for :func:`sklearn.model_selection.cross_validate`, with its
     signature and return value. When ``estimator`` is a sknumpynn MLP (alone,
@@ -109,13 +111,12 @@ cross_validate.__doc__ = """Evaluate metrics by cross-validation, folds fitted t
     the folds are trained ahead in one ``fit_together`` call over ``n_jobs``
     workers (or the active joblib backend) and scikit-learn's
     ``cross_validate`` then runs in-process, taking each fitted fold. Each
-    fold's ``fit_time`` includes an equal share of that call's wall time.
-
-    See :func:`sklearn.model_selection.cross_validate` for the parameters.
-
-    Examples
-    --------
-    >>> from sklearn.datasets import load_iris
+    fold's ``fit_time`` includes an equal share of that call's wall time. The
+    sections below are scikit-learn's.
+    """,
+    _sk.cross_validate,
+    {"Parameters", "Returns"},
+    """    >>> from sklearn.datasets import load_iris
     >>> from sknumpynn import NumpyMLPClassifier
     >>> from sknumpynn.model_selection import cross_validate
     >>> X, y = load_iris(return_X_y=True)
@@ -123,7 +124,8 @@ cross_validate.__doc__ = """Evaluate metrics by cross-validation, folds fitted t
     ...                         X, y, cv=3)
     >>> result["test_score"].shape
     (3,)
-    """
+""",
+)
 
 
 @functools.wraps(_sk.cross_val_score, assigned=("__name__", "__qualname__"))
@@ -136,20 +138,21 @@ def cross_val_score(*args, **kwargs):
 
 
 cross_val_score.__signature__ = inspect.signature(_sk.cross_val_score)
-cross_val_score.__doc__ = """Evaluate a score by cross-validation, folds fit together.
+cross_val_score.__doc__ = drop_in_doc(
+    """Evaluate a score by cross-validation, folds fit together.
 
     A drop-in for :func:`sklearn.model_selection.cross_val_score`, with its
-    signature and return value, computed through :func:`cross_validate`.
-
-    See :func:`sklearn.model_selection.cross_val_score` for the parameters.
-
-    Examples
-    --------
-    >>> from sklearn.datasets import load_iris
+    signature and return value, computed through :func:`cross_validate`. The
+    sections below are scikit-learn's.
+    """,
+    _sk.cross_val_score,
+    {"Parameters", "Returns"},
+    """    >>> from sklearn.datasets import load_iris
     >>> from sknumpynn import NumpyMLPClassifier
     >>> from sknumpynn.model_selection import cross_val_score
     >>> X, y = load_iris(return_X_y=True)
     >>> cross_val_score(NumpyMLPClassifier(max_iter=50, random_state=0),
     ...                 X, y, cv=3).shape
     (3,)
-    """
+""",
+)
