@@ -546,3 +546,28 @@ def test_readme_search_section_runs(capsys):
     out = capsys.readouterr().out
     assert "took 30 of 30 fits from the pre-fit" in out
     assert "numpymlpclassifier__alpha" in out.splitlines()[-1]
+
+
+@pytest.mark.parametrize("routing", [False, True])
+def test_cross_validate_with_groups_and_sample_weight(capsys, routing):
+    X, y = load_iris(return_X_y=True)
+    groups = np.arange(len(y)) % 5
+    weights = np.random.default_rng(1).integers(1, 4, len(y)).astype(float)
+    with sklearn.config_context(enable_metadata_routing=routing):
+        model = scaled_mlp()
+        if routing:
+            model.named_steps["mlp"].set_fit_request(sample_weight=True)
+            model.named_steps["scale"].set_fit_request(sample_weight=False)
+            params = {"groups": groups, "sample_weight": weights}
+            scoring = make_scorer(accuracy_score).set_score_request(sample_weight=True)
+            options = dict(params=params, cv=GroupKFold(5), scoring=scoring)
+        else:
+            params = {"mlp__sample_weight": weights}
+            options = dict(params=params, groups=groups, cv=GroupKFold(5))
+        theirs = skms.cross_validate(model, X, y, return_indices=True, **options)
+        ours = ms.cross_validate(model, X, y, return_indices=True, verbose=1, **options)
+    assert "cross_validate took 5 of 5 fits" in capsys.readouterr().out
+    np.testing.assert_allclose(ours["test_score"], theirs["test_score"], atol=1e-6)
+    for part in ("train", "test"):
+        for got, expected in zip(ours["indices"][part], theirs["indices"][part]):
+            np.testing.assert_array_equal(got, expected)

@@ -41,7 +41,8 @@ _FIT_DOC = """Run fit with all sets of parameters.
         in one ``fit_together`` call over ``n_jobs`` workers (or the active
         joblib backend, e.g. Dask), and scikit-learn's loop then runs
         in-process and takes their results. Each such fit's ``fit_time`` in
-        ``cv_results_`` includes an equal share of that call's wall time.
+        ``cv_results_`` includes an equal share of the pre-fit's wall time
+        (the pipeline-prefix captures and the ``fit_together`` call).
 
         Parameters
         ----------
@@ -124,9 +125,9 @@ class _StackedSearchMixin:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # fit has warned already
                 routed = self._get_routed_params_for_fit(params)
-            cv = getattr(self, "_checked_cv_orig", None) or check_cv(
-                self.cv, y, classifier=is_classifier(self.estimator)
-            )
+            cv = getattr(self, "_checked_cv_orig", None)  # set by newer fit()s
+            if cv is None:
+                cv = check_cv(self.cv, y, classifier=is_classifier(self.estimator))
             splits = list(cv.split(X, y, **routed.splitter.split))
         except Exception:  # noqa: BLE001 - scikit-learn's loop reports it
             return None, None

@@ -111,7 +111,7 @@ cross_validate.__doc__ = drop_in_doc(
     the folds are trained ahead in one ``fit_together`` call over ``n_jobs``
     workers (or the active joblib backend) and scikit-learn's
     ``cross_validate`` then runs in-process, taking each fitted fold. Each
-    fold's ``fit_time`` includes an equal share of that call's wall time. The
+    fold's ``fit_time`` includes an equal share of the pre-fit's wall time. The
     sections below are scikit-learn's.
     """,
     _sk.cross_validate,
