@@ -571,3 +571,19 @@ def test_cross_validate_with_groups_and_sample_weight(capsys, routing):
     for part in ("train", "test"):
         for got, expected in zip(ours["indices"][part], theirs["indices"][part]):
             np.testing.assert_array_equal(got, expected)
+
+
+@pytest.mark.parametrize("container", ["dataframe", "csr"])
+def test_dataframe_and_sparse_input(capsys, container):
+    X, y = load_iris(return_X_y=True, as_frame=container == "dataframe")
+    if container == "csr":
+        import scipy.sparse as sp
+
+        X = sp.csr_matrix(StandardScaler().fit_transform(X))
+    mlp = NumpyMLPClassifier(hidden_layer_sizes=(8,), max_iter=20, random_state=0)
+    grid = {"alpha": [1e-4, 1e-2], "learning_rate_init": [1e-3, 1e-2]}
+    ours, theirs = both("GridSearchCV", mlp, grid, X, y, cv=3)
+    assert_same_results(ours, theirs)
+    assert_all_served(capsys, 12)
+    if container == "dataframe":
+        assert list(ours.feature_names_in_) == list(X.columns)
