@@ -210,3 +210,22 @@ def test_dataframe_and_sparse_input(capsys, container):
     assert_all_served(capsys, 12)
     if container == "dataframe":
         assert list(ours.feature_names_in_) == list(X.columns)
+
+
+def test_duplicate_candidates_with_random_state_none(capsys):
+    """Every fit is its own model, trained in scikit-learn's order: with the
+    global seed set, the results are those of scikit-learn's sequential run."""
+    X, y = load_iris(return_X_y=True)
+    grid = {"mlp__alpha": [1e-3, 1e-3]}
+    results = []
+    for module in (skms, ms):
+        np.random.seed(0)  # noqa: NPY002 - random_state=None draws from it
+        search = module.GridSearchCV(scaled_mlp(random_state=None), grid, cv=3)
+        results.append(search.set_params(verbose=int(module is ms)).fit(X, y))
+    theirs, ours = results
+    assert_same_results(ours, theirs)
+    assert_all_served(capsys, 6)
+    scores = ours.cv_results_
+    assert scores["split0_test_score"][0] != scores["split0_test_score"][1] or (
+        scores["split1_test_score"][0] != scores["split1_test_score"][1]
+    )

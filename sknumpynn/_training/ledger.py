@@ -15,9 +15,9 @@ the search learns, through scikit-learn's own ``Pipeline.fit`` and metadata
 routing, exactly what the final step of each pipeline receives.
 """
 
-import copy
 import hashlib
 import pickle
+from collections import defaultdict, deque
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -116,26 +116,34 @@ def eligible(estimator):
 
 
 class FitLedger:
-    """Fitted estimators (or errors) of fits done ahead of time, by fit key."""
+    """Fitted estimators (or errors) of fits done ahead of time, by fit key.
+
+    Each recorded fit serves one fit: fits with equal keys are served in the
+    order recorded (so duplicate candidates with ``random_state=None`` get
+    distinct models, as in scikit-learn's loop).
+    """
 
     def __init__(self):
-        self._entries = {}
+        self._entries = defaultdict(deque)
         self.taken = set()
 
     def __len__(self):
-        return len(self._entries)
+        return sum(len(queue) for queue in self._entries.values())
 
     def __repr__(self):
-        return f"FitLedger({len(self._entries)} fits, {len(self.taken)} taken)"
+        return f"FitLedger({len(self)} fits left, {len(self.taken)} keys taken)"
 
     def record(self, key, fitted, error):
         """Record the outcome of one fit: a fitted estimator, or the error."""
-        self._entries[key] = (fitted, error)
+        self._entries[key].append((fitted, error))
 
     def take(self, key):
-        """The fitted estimator recorded for ``key``, or None (none recorded,
-        or the fit failed: then the caller fits and fails as it would have)."""
-        fitted, _ = self._entries.get(key, (None, None))
+        """The next fitted estimator recorded for ``key``, or None (none left,
+        or that fit failed: then the caller fits and fails as it would have)."""
+        queue = self._entries.get(key)
+        if not queue:
+            return None
+        fitted, _ = queue.popleft()
         if fitted is not None:
             self.taken.add(key)
         return fitted
@@ -182,5 +190,5 @@ def intercept(estimator, X, y, sample_weight):
         return False
     if fitted is None:
         return False
-    vars(estimator).update(copy.deepcopy(vars(fitted)))
+    vars(estimator).update(vars(fitted))  # each recorded fit serves once
     return True

@@ -205,7 +205,7 @@ def _key(final, data, digest):
 
 
 def _plan(estimator, candidates, X, y, splits, fit_params):
-    """Jobs ``{key: (estimator, data)}``, slot keys, skip reasons, prefix fits."""
+    """Jobs ``[(key, estimator, data)]``, slot keys, skip reasons, prefix fits."""
     groups, reasons = {}, Counter()
     for index, params in enumerate(candidates):
         prepared, reason = _prepare(estimator, params)
@@ -214,7 +214,8 @@ def _plan(estimator, candidates, X, y, splits, fit_params):
         else:
             candidate, final, token = prepared
             groups.setdefault(token, []).append((index, candidate, final))
-    jobs, slot_keys = {}, [None] * (len(candidates) * len(splits))
+    n_slots = len(candidates) * len(splits)
+    slot_keys, slot_jobs = [None] * n_slots, [None] * n_slots
     digest = _digester()
     for members in groups.values():
         for split_index, (train, _) in enumerate(splits):
@@ -233,8 +234,11 @@ def _plan(estimator, candidates, X, y, splits, fit_params):
                 if key is None:
                     reasons[PREFIX_FAILED if data is None else NO_FINGERPRINT] += 1
                     continue
-                slot_keys[index * len(splits) + split_index] = key
-                jobs.setdefault(key, (final, data))
+                slot = index * len(splits) + split_index
+                slot_keys[slot], slot_jobs[slot] = key, (final, data)
+    # One job per fit, in scikit-learn's order (candidate-major): duplicate
+    # candidates with random_state=None stay distinct fits, as in its loop.
+    jobs = [(key, *job) for key, job in zip(slot_keys, slot_jobs) if key is not None]
     return jobs, slot_keys, reasons, len(groups) * len(splits)
 
 
@@ -243,7 +247,7 @@ def _describe(n_candidates, n_splits, jobs, slot_keys, reasons, prefix_fits):
     lines = [
         f"[sknumpynn] {n_candidates} candidates x {n_splits} splits = "
         f"{len(slot_keys)} fits: {n_keyed} trained ahead by one fit_together call "
-        f"({len(jobs)} distinct models; {prefix_fits} prefix captures, one per "
+        f"({prefix_fits} prefix captures, one per "
         "split and distinct setting of the steps before our estimator)"
     ]
     lines += [
@@ -290,12 +294,12 @@ def prefit(estimator, candidates, X, y, splits, fit_params, **options):
     ledger = _ledger.FitLedger()
     if jobs:
         backend, backend_n_jobs = options.get("backend") or get_active_backend()
-        estimators = [job[0] for job in jobs.values()]
-        datasets = [job[1] for job in jobs.values()]
+        estimators = [job[1] for job in jobs]
+        datasets = [job[2] for job in jobs]
         with parallel_config(backend=backend, n_jobs=backend_n_jobs):
             results = fit_together(
                 estimators, datasets, n_jobs=options.get("n_jobs"), verbose=verbose
             )
-        for key, (fitted, error) in zip(jobs, results):
+        for (key, _, _), (fitted, error) in zip(jobs, results):
             ledger.record(key, fitted, error)
     return Prefit(ledger, slot_keys, time.perf_counter() - start)
