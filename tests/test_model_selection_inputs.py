@@ -229,3 +229,12 @@ def test_duplicate_candidates_with_random_state_none(capsys):
     assert scores["split0_test_score"][0] != scores["split0_test_score"][1] or (
         scores["split1_test_score"][0] != scores["split1_test_score"][1]
     )
+
+
+def test_one_shot_iterator_as_cv():
+    X, y = load_iris(return_X_y=True)
+    splits = list(KFold(3, shuffle=True, random_state=0).split(X))
+    grid = {"mlp__alpha": [1e-4, 1e-2]}
+    theirs = skms.GridSearchCV(scaled_mlp(), grid, cv=iter(splits)).fit(X, y)
+    ours = ms.GridSearchCV(scaled_mlp(), grid, cv=iter(splits)).fit(X, y)
+    assert_same_results(ours, theirs)
