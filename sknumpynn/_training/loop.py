@@ -153,8 +153,9 @@ class Trainer:
                 group.rng.shuffle(group.order)
         total, n_rows = 0.0, 0
         batches = [group.batches(group.order) for group in self.groups]
+        steps = zip(*batches) if len(batches) > 1 else ((b,) for b in batches[0])
         with np.errstate(over="ignore", invalid="ignore"):
-            for step in zip(*batches):
+            for step in steps:
                 rows = [Rows(g.models, *batch) for g, batch in zip(self.groups, step)]
                 n_batch = step[0][0].shape[0]
                 masks = dropout.masks(n_batch) if dropout is not None else None

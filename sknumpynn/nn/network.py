@@ -53,6 +53,8 @@ class Network:
 
     Attributes
     ----------
+    n_layers : int
+        Number of weight layers.
     params : ndarray of shape (n_params,) or (n_models, n_params)
         All weights then all biases, flat.
     coefs : list of ndarray
@@ -93,6 +95,7 @@ class Network:
         self.output_activation = output_activation
         self.dtype = np.dtype(dtype)
         self.n_models = None if n_models is None else int(n_models)
+        self.n_layers = len(self.layer_units) - 1
         pairs = list(zip(self.layer_units[:-1], self.layer_units[1:]))
         self.n_coef_params = sum(i * o for i, o in pairs)
         self.n_params = self.n_coef_params + sum(self.layer_units[1:])
@@ -112,8 +115,6 @@ class Network:
             f"Network({units}, activation={activation!r}, "
             f"output={self.output_activation!r}, dtype={self.dtype.name}{stack})"
         )
-
-    n_layers = property(lambda self: len(self.layer_units) - 1, doc="Weight layers.")
 
     @property
     def lead(self):
@@ -273,8 +274,12 @@ class Network:
         groups = X if isinstance(X, list) else [Rows(..., X, None, None)]
         if scratch is None:
             scratch = [np.empty_like(Z) for Z in buffers[:-1]]
-        coefs = [W[models] for W in self.coefs]
-        intercepts = [b[models] for b in self.intercepts]
+        coefs, intercepts = self.coefs, self.intercepts
+        if models is not ...:
+            coefs, intercepts = (
+                [W[models] for W in coefs],
+                [b[models] for b in intercepts],
+            )
         for group in groups:  # the first layer: each group's own rows
             _product(group.X, coefs[0][group.models], buffers[0][group.models])
         activations = [X]
