@@ -1,5 +1,6 @@
 """Where scikit-learn's MLP raises, ours raises the same type with its wording."""
 
+import inspect
 import re
 
 import numpy as np
@@ -55,3 +56,22 @@ def test_too_small_class_for_early_stopping_names_the_users_label(labels, shown)
     assert "least populated class" in str(ours)
     assert f"[{shown}]" in str(ours), str(ours)
     assert "1.0" not in str(ours)
+
+
+@pytest.mark.parametrize(
+    "Ours, Theirs",
+    [(NumpyMLPClassifier, MLPClassifier), (NumpyMLPRegressor, MLPRegressor)],
+)
+def test_all_zero_sample_weight(Ours, Theirs):
+    """scikit-learn's sentence (its MLP takes sample_weight since 1.7)."""
+    rng = np.random.RandomState(0)
+    X, y = rng.normal(size=(30, 3)), rng.randint(0, 2, 30)
+    with pytest.raises(ValueError) as info:
+        Ours(max_iter=5).fit(X, y, sample_weight=np.zeros(30))
+    ours = str(info.value)
+    assert "Sample weights must contain at least one non-zero number" in ours
+    assert "sample_weight" in ours
+    if "sample_weight" in inspect.signature(Theirs.fit).parameters:
+        with pytest.raises(ValueError) as info:
+            Theirs(max_iter=5).fit(X, y, sample_weight=np.zeros(30))
+        assert str(info.value).rstrip(".") in ours
