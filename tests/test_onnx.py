@@ -1,6 +1,7 @@
 """ONNX export: onnxruntime's outputs equal our predict, predict_proba, logits."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -302,3 +303,27 @@ def test_mnist_subset():
     clf = NumpyMLPClassifier((64,), max_iter=5, random_state=0).fit(X, y)
     assert clf.coefs_[0].dtype == np.float32
     assert_classifier_matches(clf, X, TOL[np.float32])
+
+
+# -- the documentation runs as written -------------------------------------------
+ROOT = Path(__file__).parents[1]
+
+
+def test_readme_deployment_block_runs(tmp_path, monkeypatch):
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Deployment\n", 1)[1].split("\n## ", 1)[0]
+    (block,) = re.findall(r"```python\n(.*?)```", section, re.S)
+    monkeypatch.chdir(tmp_path)
+    exec(compile(block, "README.md:Deployment", "exec"), {})
+    assert (tmp_path / "heart_mlp.onnx").stat().st_size > 0
+
+
+def test_example_runs(tmp_path):
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "examples" / "plot_onnx_export.py")],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=True,
+    )
+    assert "largest probability difference" in out.stdout
