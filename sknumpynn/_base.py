@@ -16,7 +16,6 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import (
     _num_samples,
-    check_is_fitted,
     validate_data,
 )
 
@@ -54,6 +53,8 @@ AUTO_FLOAT32_MIN_SAMPLES = 10_000
 
 #: Upper bound of the activations of one predict chunk, in MiB.
 PREDICT_CHUNK_MIB = 32
+
+_FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
 
 class BaseNumpyMLP(
@@ -333,14 +334,25 @@ class BaseNumpyMLP(
                 self.validation_loss_curve_ = None
                 self.best_validation_loss_ = None
 
-    def _forward(self, X, output_activation=None):
-        """Validated network output for ``X``, computed in memory-bounded chunks.
+    def _validate_predict_input(self, X):
+        """``X`` as ``validate_data(reset=False)`` returns it, minus its fixed cost.
 
-        ``output_activation='identity'`` returns the output layer's
-        pre-activations (logits) instead.
+        A 2-D float ndarray with the fitted width, a finite sum (scikit-learn's
+        finiteness test) and no feature names at fit is returned as is, as
+        ``validate_data`` would, in microseconds; anything else goes through
+        ``validate_data``, with scikit-learn's errors and warnings.
         """
-        check_is_fitted(self)
         dtype = self.coefs_[0].dtype
+        if (
+            type(X) is np.ndarray
+            and X.ndim == 2
+            and X.dtype in _FLOAT_DTYPES
+            and X.shape[0] > 0
+            and X.shape[1] == self.n_features_in_
+            and not hasattr(self, "feature_names_in_")
+            and np.isfinite(X.sum(dtype=np.float64))
+        ):
+            return X
         # Float input of the other precision is cast chunk by chunk, not whole.
         other = np.float64 if dtype == np.float32 else np.float32
         with _naming_the_bad_argument(culprit="X"):
@@ -349,6 +361,17 @@ class BaseNumpyMLP(
             )
         if sp.issparse(X) and X.format == "csc":
             X = X.tocsr()
+        return X
+
+    def _forward(self, X, output_activation=None):
+        """Validated network output for ``X``, computed in memory-bounded chunks.
+
+        ``output_activation='identity'`` returns the output layer's
+        pre-activations (logits) instead. The public methods calling it have
+        checked that the estimator is fitted.
+        """
+        X = self._validate_predict_input(X)
+        dtype = self.coefs_[0].dtype
         row_bytes = dtype.itemsize * sum(c.shape[1] for c in self.coefs_)
         # Chunks of at most PREDICT_CHUNK_MIB (cache-friendly, and as fast as
         # bigger ones), never more than scikit-learn's working_memory.
@@ -363,6 +386,11 @@ class BaseNumpyMLP(
                 output_activation or self.out_activation_,
                 batch_size=chunk,
             )
+
+    def __sklearn_is_fitted__(self):
+        """Fitted once ``fit`` or ``partial_fit`` has built the weights (the
+        fast form of :func:`~sklearn.utils.validation.check_is_fitted`)."""
+        return hasattr(self, "coefs_")
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
