@@ -14,7 +14,7 @@ one :class:`~sknumpynn._training.loop.Trainer` (the same loop as a single fit)
 as one network with a leading model axis; within a stack, runs with the same
 rows in the same order (the candidates of one fold with one random state) share
 every mini-batch gather and first-layer product. Everything else (``lbfgs``,
-callbacks, verbose output, dropout, sparse input, estimators that are not
+callbacks, verbose output, sparse input, estimators that are not
 ours) is fitted one by one.
 """
 
@@ -60,7 +60,6 @@ def _stackable(estimator):
         and estimator.solver in STOCHASTIC_SOLVERS
         and not estimator.callbacks
         and not estimator.verbose
-        and not np.any(np.asarray(estimator.dropout, dtype=float))
     )
 
 
@@ -260,6 +259,6 @@ def _describe(stacks, alone, n_fits):
     print(
         f"Stacked {sum(sizes)} of {n_fits} fits into {len(stacks)} stacked "
         f"network(s) of {sizes} models ({n_groups} groups sharing their batches); "
-        f"{len(alone)} fitted one by one (lbfgs, callbacks, verbose, dropout, "
-        "sparse input or not a sknumpynn estimator)."
+        f"{len(alone)} fitted one by one (lbfgs, callbacks, verbose, sparse "
+        "input or not a sknumpynn estimator)."
     )
