@@ -19,6 +19,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from sknumpynn._training import ledger
 from sknumpynn._training.hooks import TrainingHooks
 from sknumpynn._training.lbfgs import LbfgsSettings, train_lbfgs
 from sknumpynn._training.setup import STOCHASTIC_SOLVERS, StochasticFitMixin
@@ -232,6 +233,8 @@ class BaseNumpyMLP(
         return (np.float64, np.float32)
 
     def _fit(self, X, y, sample_weight=None, incremental=False):
+        if not incremental and ledger.intercept(self, X, y, sample_weight):
+            return self  # served by a search's pre-fit ledger (_training/ledger.py)
         prepared = self._prepare_fit(X, y, sample_weight, incremental)
         with limited_blas_threads():
             self._train(*prepared, incremental=incremental)
