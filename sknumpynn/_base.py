@@ -5,6 +5,7 @@ loop in :mod:`sknumpynn._training.loop`.
 """
 
 from abc import ABCMeta, abstractmethod
+from collections import namedtuple
 from numbers import Integral, Real
 
 import numpy as np
@@ -15,13 +16,12 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import (
     _num_samples,
-    check_is_fitted,
     validate_data,
 )
 
 from sknumpynn._training import ledger
 from sknumpynn._training.hooks import TrainingHooks
-from sknumpynn._training.lbfgs import train_lbfgs
+from sknumpynn._training.lbfgs import LbfgsSettings, train_lbfgs
 from sknumpynn._training.setup import STOCHASTIC_SOLVERS, StochasticFitMixin
 from sknumpynn._utils.parallel import limited_blas_threads
 from sknumpynn._utils.validation import (
@@ -31,8 +31,14 @@ from sknumpynn._utils.validation import (
 from sknumpynn._utils.version import VersionedPickleMixin
 from sknumpynn.nn import Network
 from sknumpynn.nn.activations import HIDDEN_ACTIVATIONS
+from sknumpynn.nn.backprop import Penalty
 from sknumpynn.nn.forward import forward_pass, hidden_activations
 from sknumpynn.nn.schedules import SCHEDULES
+
+#: What a fit hands from its preparation to its training loop.
+PreparedFit = namedtuple(
+    "PreparedFit", ["network", "X", "Y", "sample_weight", "rng", "hooks"]
+)
 
 try:  # scikit-learn >= 1.9: its experimental callbacks (set_callbacks)
     from sklearn.callback import CallbackSupportMixin
@@ -48,6 +54,8 @@ AUTO_FLOAT32_MIN_SAMPLES = 10_000
 
 #: Upper bound of the activations of one predict chunk, in MiB.
 PREDICT_CHUNK_MIB = 32
+
+_FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
 
 class BaseNumpyMLP(
@@ -227,6 +235,21 @@ class BaseNumpyMLP(
     def _fit(self, X, y, sample_weight=None, incremental=False):
         if not incremental and ledger.intercept(self, X, y, sample_weight):
             return self  # served by a search's pre-fit ledger (_training/ledger.py)
+        prepared = self._prepare_fit(X, y, sample_weight, incremental)
+        with limited_blas_threads():
+            self._train(*prepared, incremental=incremental)
+        return self._finish_fit(prepared)
+
+    def _prepare_fit(self, X, y, sample_weight, incremental):
+        """Validate the data, initialise or check the weights, build the network.
+
+        Returns
+        -------
+        PreparedFit
+            What :meth:`_train` takes: the network (its weights are this
+            estimator's ``coefs_``/``intercepts_``), the validated data, the
+            random state and the epoch hooks.
+        """
         hidden = self._hidden_layer_sizes()
         hidden_activations(self.activation, len(hidden))  # fail early, clearly
         first_pass = not hasattr(self, "coefs_") or (
@@ -255,42 +278,37 @@ class BaseNumpyMLP(
         network = Network.from_arrays(
             self.coefs_, self.intercepts_, self.activation, self.out_activation_
         )
-        Y = Y.astype(network.dtype, copy=False)
         # Live views: callbacks see (and may restore) the weights as they train.
         self.coefs_, self.intercepts_ = network.coefs, network.intercepts
+        n_epochs = None
         if self.solver in STOCHASTIC_SOLVERS:
             n_epochs = 1 if incremental else self.max_iter
-        else:
-            n_epochs = None
         hooks = TrainingHooks(self, n_epochs, X, y, sample_weight)
-        with limited_blas_threads():
-            self._train(network, X, Y, sample_weight, rng, incremental, hooks)
-        if not np.isfinite(network.params).all():
+        Y = Y.astype(network.dtype, copy=False)
+        return PreparedFit(network, X, Y, sample_weight, rng, hooks)
+
+    def _finish_fit(self, prepared):
+        """Refuse non-finite weights (scikit-learn's error); close the hooks."""
+        if not np.isfinite(prepared.network.params).all():
             raise ValueError(
                 "Solver produced non-finite parameter weights. The input data may "
                 "contain large values and need to be preprocessed."
             )
-        hooks.fit_end()
+        prepared.hooks.fit_end()
         return self
 
-    def _train(self, network, X, Y, sample_weight, rng, incremental, hooks):
+    def _train(self, network, X, Y, sample_weight, rng, hooks, incremental):
         if self.solver in STOCHASTIC_SOLVERS:
             self._fit_stochastic(network, X, Y, sample_weight, rng, incremental, hooks)
         else:
-            train_lbfgs(
-                self,
-                network,
-                X,
-                Y,
-                sample_weight,
-                loss=self._loss(),
-                alpha=self.alpha,
-                max_iter=self.max_iter,
-                max_fun=self.max_fun,
-                tol=self.tol,
-                l1=self.l1,
-                hooks=hooks,
+            settings = LbfgsSettings(
+                self._loss(),
+                Penalty(float(self.alpha), float(self.l1)),
+                self.max_iter,
+                self.max_fun,
+                self.tol,
             )
+            train_lbfgs(self, network, X, Y, sample_weight, settings, hooks)
 
     def _initialize(self, Y, layer_units, dtype, rng):
         self.n_iter_ = 0
@@ -319,14 +337,25 @@ class BaseNumpyMLP(
                 self.validation_loss_curve_ = None
                 self.best_validation_loss_ = None
 
-    def _forward(self, X, output_activation=None):
-        """Validated network output for ``X``, computed in memory-bounded chunks.
+    def _validate_predict_input(self, X):
+        """``X`` as ``validate_data(reset=False)`` returns it, minus its fixed cost.
 
-        ``output_activation='identity'`` returns the output layer's
-        pre-activations (logits) instead.
+        A 2-D float ndarray with the fitted width, a finite sum (scikit-learn's
+        finiteness test) and no feature names at fit is returned as is, as
+        ``validate_data`` would, in microseconds; anything else goes through
+        ``validate_data``, with scikit-learn's errors and warnings.
         """
-        check_is_fitted(self)
         dtype = self.coefs_[0].dtype
+        if (
+            type(X) is np.ndarray
+            and X.ndim == 2
+            and X.dtype in _FLOAT_DTYPES
+            and X.shape[0] > 0
+            and X.shape[1] == self.n_features_in_
+            and not hasattr(self, "feature_names_in_")
+            and np.isfinite(X.sum(dtype=np.float64))
+        ):
+            return X
         # Float input of the other precision is cast chunk by chunk, not whole.
         other = np.float64 if dtype == np.float32 else np.float32
         with _naming_the_bad_argument(culprit="X"):
@@ -335,6 +364,17 @@ class BaseNumpyMLP(
             )
         if sp.issparse(X) and X.format == "csc":
             X = X.tocsr()
+        return X
+
+    def _forward(self, X, output_activation=None):
+        """Validated network output for ``X``, computed in memory-bounded chunks.
+
+        ``output_activation='identity'`` returns the output layer's
+        pre-activations (logits) instead. The public methods calling it have
+        checked that the estimator is fitted.
+        """
+        X = self._validate_predict_input(X)
+        dtype = self.coefs_[0].dtype
         row_bytes = dtype.itemsize * sum(c.shape[1] for c in self.coefs_)
         # Chunks of at most PREDICT_CHUNK_MIB (cache-friendly, and as fast as
         # bigger ones), never more than scikit-learn's working_memory.
@@ -349,6 +389,11 @@ class BaseNumpyMLP(
                 output_activation or self.out_activation_,
                 batch_size=chunk,
             )
+
+    def __sklearn_is_fitted__(self):
+        """Fitted once ``fit`` or ``partial_fit`` has built the weights (the
+        fast form of :func:`~sklearn.utils.validation.check_is_fitted`)."""
+        return hasattr(self, "coefs_")
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
