@@ -68,11 +68,17 @@ class _Prepared:
 
     def __init__(self, estimator, data):
         X, y, sample_weight = self.data = data
+        self.source = estimator
         self.estimator = est = clone(estimator)
         est._validate_params()
         self.prepared = est._prepare_fit(X, y, sample_weight, incremental=False)
         network, X, Y, sample_weight, rng, _ = self.prepared
         self.run = est._model_run(network, X, Y, sample_weight, rng, False)
+
+    def __reduce__(self):
+        # Sent to a joblib worker (loky, Dask): prepare again there, since
+        # pickling would cut the weights' views of the flat parameter vector.
+        return (_reprepared, (self.source, self.data, getattr(self, "index", None)))
 
     def stack_key(self):
         """Runs with equal keys can share one stacked network."""
@@ -105,6 +111,12 @@ class _Prepared:
             if array is not None:
                 digest.update(np.ascontiguousarray(array).tobytes())
         return (run.X.shape, run.X.dtype, digest.hexdigest())
+
+
+def _reprepared(estimator, data, index):
+    item = _Prepared(estimator, data)
+    item.index = index
+    return item
 
 
 def _same_rows(a, b):
