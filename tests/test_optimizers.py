@@ -35,15 +35,27 @@ def test_adam_matches_formula():
     for t, g in enumerate(grads(rng, 6, 8), start=1):
         m = b1 * m + (1 - b1) * g
         v = b2 * v + (1 - b2) * g**2
-        m_hat, v_hat = m / (1 - b1**t), v / (1 - b2**t)
         # Kingma & Ba's "efficient" form: epsilon is added to sqrt(v), not sqrt(v_hat)
         lr_t = lr * np.sqrt(1 - b2**t) / (1 - b1**t)
         expected -= lr_t * m / (np.sqrt(v) + eps)
         opt.step(params, g)
         assert opt.t == t
     np.testing.assert_allclose(params, expected, rtol=1e-12)
-    # Without epsilon the step is the textbook bias-corrected one.
-    assert np.allclose(lr * m_hat / np.sqrt(v_hat), lr_t * m / np.sqrt(v))
+
+
+def test_adam_without_epsilon_takes_the_textbook_bias_corrected_step():
+    """With a negligible epsilon, each step is lr * m_hat / sqrt(v_hat)."""
+    rng = np.random.RandomState(2)
+    params = rng.normal(size=8)
+    expected, m, v = params.copy(), np.zeros(8), np.zeros(8)
+    lr, b1, b2 = 0.01, 0.8, 0.99
+    opt = Adam(8, np.float64, lr, b1, b2, epsilon=1e-300)
+    for t, g in enumerate(grads(rng, 6, 8), start=1):
+        m = b1 * m + (1 - b1) * g
+        v = b2 * v + (1 - b2) * g**2
+        expected -= lr * (m / (1 - b1**t)) / np.sqrt(v / (1 - b2**t))
+        opt.step(params, g)
+    np.testing.assert_allclose(params, expected, rtol=1e-12)
 
 
 def test_sgd_step_works_in_float32_without_upcasting():
