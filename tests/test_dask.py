@@ -15,9 +15,10 @@ from sklearn.model_selection import GridSearchCV, KFold, StratifiedKFold
 from sknumpynn import NumpyMLPClassifier, NumpyMLPRegressor
 from sknumpynn.compare.tasks import TASKS
 
-distributed = pytest.importorskip("distributed")
-pytest.importorskip("dask_ml")
-joblib = pytest.importorskip("joblib")
+NO_DASK = "needs the [dask] extra (distributed, dask-ml)"
+distributed = pytest.importorskip("distributed", reason=NO_DASK)
+pytest.importorskip("dask_ml", reason=NO_DASK)
+joblib = pytest.importorskip("joblib", reason=NO_DASK)
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -140,6 +141,8 @@ def test_incremental_mnist_over_a_chunked_dask_array(client):
     from sknumpynn.datasets import fetch_mnist
 
     if not os.environ.get("SKNUMPYNN_DATA"):
+        if os.environ.get("CI"):
+            pytest.fail("CI must set SKNUMPYNN_DATA to the shared datasets folder")
         pytest.skip("needs the real MNIST through SKNUMPYNN_DATA")
     X_train, y_train = fetch_mnist(subset="train", return_X_y=True)
     X_test, y_test = fetch_mnist(subset="test", return_X_y=True)

@@ -16,6 +16,9 @@ from sknumpynn import NumpyMLPClassifier, NumpyMLPRegressor
 from sknumpynn.callbacks import Callback, EarlyStopping, ProgressBar, TerminateOnNaN
 from sknumpynn.nn.schedules import StepDecay
 
+#: Why the tests of scikit-learn's callback API skip on scikit-learn < 1.9.
+NO_SKLEARN_CALLBACKS = "scikit-learn < 1.9 has no callback API (sklearn.callback)"
+
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
 
@@ -519,7 +522,7 @@ class SklearnCallback:
 
 
 def test_sklearn_callbacks_get_one_task_per_epoch(iris):
-    callback = pytest.importorskip("sklearn.callback")
+    callback = pytest.importorskip("sklearn.callback", reason=NO_SKLEARN_CALLBACKS)
     X, y = iris
     monitor = callback.ScoringMonitor(scoring="accuracy")
     clf = NumpyMLPClassifier(max_iter=6, random_state=0).set_callbacks(monitor)
@@ -530,7 +533,7 @@ def test_sklearn_callbacks_get_one_task_per_epoch(iris):
 
 
 def test_sklearn_callbacks_propagate_through_pipeline_and_grid_search(iris):
-    callback = pytest.importorskip("sklearn.callback")
+    callback = pytest.importorskip("sklearn.callback", reason=NO_SKLEARN_CALLBACKS)
     X, y = iris
 
     class Counter(SklearnCallback):
@@ -561,7 +564,7 @@ def test_sklearn_callbacks_propagate_through_pipeline_and_grid_search(iris):
 
 
 def test_sklearn_progress_bar_through_a_pipeline(iris, capsys):
-    callback = pytest.importorskip("sklearn.callback")
+    callback = pytest.importorskip("sklearn.callback", reason=NO_SKLEARN_CALLBACKS)
     pytest.importorskip("rich")
     X, y = iris
     pipe = make_pipeline(StandardScaler(), NumpyMLPClassifier(max_iter=3))
@@ -572,7 +575,7 @@ def test_sklearn_progress_bar_through_a_pipeline(iris, capsys):
 
 
 def test_sklearn_callback_can_stop_training(iris):
-    pytest.importorskip("sklearn.callback")
+    pytest.importorskip("sklearn.callback", reason=NO_SKLEARN_CALLBACKS)
     X, y = iris
 
     class StopAfterTwo(SklearnCallback):
