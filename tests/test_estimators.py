@@ -409,7 +409,7 @@ def test_per_layer_dropout_reaches_the_layer_it_names(iris, rates, monkeypatch):
     def recording_masks(self, n_samples):
         masks = draw(self, n_samples)
         for layer, entry in enumerate(masks):
-            dropped[layer].append(0.0 if entry is None else np.mean(entry[0] == 0))
+            dropped[layer].append(None if entry is None else np.mean(entry[0] == 0))
         return masks
 
     monkeypatch.setattr(Dropout, "masks", recording_masks)
@@ -419,10 +419,21 @@ def test_per_layer_dropout_reaches_the_layer_it_names(iris, rates, monkeypatch):
     ).fit(X, y)
     for layer, rate in enumerate(rates):
         assert len(dropped[layer]) == 5  # one batch per epoch
-        if rate == 0:
-            assert max(dropped[layer]) == 0.0
+        if rate == 0:  # no mask at all: no random numbers drawn for it
+            assert set(dropped[layer]) == {None}
         else:  # 5 batches of 150 rows x 40-50 units: within 0.02 of the rate
             assert np.mean(dropped[layer]) == pytest.approx(rate, abs=0.02)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_dropout_masks_are_drawn_in_the_networks_dtype(dtype):
+    from sknumpynn.nn.dropout import Dropout
+
+    dropout = Dropout([0.5, 0.0], [200, 3], 8, dtype, np.random.default_rng(0))
+    (mask, keep), none = dropout.masks(5)
+    assert none is None and keep == 0.5
+    assert mask.dtype == dtype and mask.shape == (5, 200)
+    assert set(np.unique(mask)) == {0.0, 2.0}
 
 
 def test_dropout_zero_draws_no_extra_random_numbers(iris):

@@ -217,3 +217,40 @@ def test_gradient_through_fixed_dropout_masks(activation, loss):
     net.loss_and_gradient(X, Y, loss, 0.1, workspace, dropout_masks=masks)
     numeric = central_difference(loss_at, net.params.copy())
     assert relative_error(workspace.grad, numeric) < TOLERANCE
+
+
+def test_softmax_shifts_each_row_by_its_own_maximum():
+    """A row far below the others still gets its softmax, not 0 / 0."""
+    from sknumpynn.nn.activations import softmax
+
+    Z = np.array([[0.0, 1.0], [-1000.0, -999.0]])
+    expected = np.exp([0.0, 1.0]) / np.exp([0.0, 1.0]).sum()
+    np.testing.assert_allclose(softmax(Z), [expected, expected], rtol=1e-15)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_log_losses_clip_at_the_epsilon_of_their_dtype(dtype):
+    """A confident mistake costs -log(eps) of the probabilities' own dtype."""
+    from sknumpynn.nn.losses import binary_log_loss, log_loss
+
+    eps = np.finfo(dtype).eps
+    wrong = np.array([[0.0]], dtype), np.array([[1.0]], dtype)
+    assert binary_log_loss(*wrong) == pytest.approx(-np.log(eps), rel=1e-3)
+    Y, P = np.array([[1.0, 0.0]], dtype), np.array([[0.0, 1.0]], dtype)
+    assert log_loss(Y, P) == pytest.approx(-np.log(eps), rel=1e-3)
+
+
+def test_robust_loss_deltas_are_computed_in_place():
+    """The output deltas of absolute_error and huber overwrite P (no copy)."""
+    from sknumpynn.nn.losses import clipped_residual, sign_of_residual
+
+    Y, P = np.zeros((3, 1)), np.array([[-3.0], [0.5], [2.0]])
+    out = sign_of_residual(Y, P.copy())
+    np.testing.assert_array_equal(out, [[-1.0], [1.0], [1.0]])
+    P_sign = P.copy()
+    assert sign_of_residual(Y, P_sign) is P_sign
+    P_huber = P.copy()
+    assert clipped_residual(Y, P_huber) is P_huber
+    np.testing.assert_array_equal(P_huber, [[-1.0], [0.5], [1.0]])  # delta=1.0
+    clipped = clipped_residual(Y, P.copy(), 2.5)
+    np.testing.assert_array_equal(clipped, [[-2.5], [0.5], [2.0]])

@@ -178,3 +178,29 @@ def test_get_schedule():
     assert get_schedule("constant") is None and get_schedule("adaptive") is None
     custom = StepDecay(5, 0.5)
     assert get_schedule(custom) is custom
+
+
+def test_cosine_annealing_follows_T_max_not_max_iter():
+    schedule = CosineAnnealing(T_max=2, eta_min=0.01)
+    rates = [schedule(0.1, epoch, max_iter=100) for epoch in range(4)]
+    np.testing.assert_allclose(rates, [0.1, 0.055, 0.01, 0.01])
+    # T_max=1 anneals in a single epoch; max_iter=1 does the same by default.
+    assert CosineAnnealing(T_max=1)(0.1, 1, max_iter=100) == 0.0
+    assert CosineAnnealing()(0.1, 1, max_iter=1) == 0.0
+
+
+def test_step_decay_default_step_is_a_third_of_max_iter_rounded_down():
+    schedule = StepDecay(gamma=0.5)
+    # max_iter=10: steps of 3 epochs (not 10 / 3); max_iter=3: steps of 1.
+    rates = [schedule(1.0, epoch, max_iter=10) for epoch in range(7)]
+    assert rates == [1.0, 1.0, 1.0, 0.5, 0.5, 0.5, 0.25]
+    assert [schedule(1.0, epoch, max_iter=3) for epoch in range(3)] == [
+        1.0,
+        0.5,
+        0.25,
+    ]
+
+
+def test_schedule_repr_shows_its_arguments():
+    assert repr(CosineAnnealing(T_max=5)) == "CosineAnnealing(T_max=5, eta_min=0.0)"
+    assert repr(StepDecay(gamma=0.5)) == "StepDecay(step_size=None, gamma=0.5)"
