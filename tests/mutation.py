@@ -41,14 +41,28 @@ GROUPS = {
     "dropout": ([NN + "dropout.py"], ["test_estimators.py", "test_gradients.py"]),
     "workspace": ([NN + "workspace.py"], ["test_engine.py", "test_gradients.py"]),
     "forward": ([NN + "forward.py"], ["test_engine.py", "test_parity.py"]),
-    "network": ([NN + "network.py"], ["test_gradients.py", "test_parity.py"]),
+    "backprop": (
+        [NN + "backprop.py", NN + "batch.py"],
+        ["test_gradients.py", "test_parity.py"],
+    ),
+    "network": (
+        [NN + "network.py"],
+        ["test_gradients.py", "test_parity.py", "test_stacking.py"],
+    ),
     "optimizers": (
-        [NN + "optimizers.py"],
+        [NN + "optimizers.py", NN + "optimizer_base.py"],
         ["test_optimizers.py", "test_parity.py", "test_estimators.py"],
     ),
     "training": (
-        [TRAINING + "*.py"],
+        [
+            TRAINING + name + ".py"
+            for name in ("setup", "settings", "loop", "batches", "stopping", "recovery")
+        ],
         ["test_parity.py", "test_features.py", "test_estimators.py"],
+    ),
+    "training_rest": (
+        [TRAINING + "lbfgs.py", TRAINING + "hooks.py", TRAINING + "together.py"],
+        ["test_parity.py", "test_features.py", "test_stacking.py"],
     ),
 }
 

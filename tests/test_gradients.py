@@ -254,3 +254,28 @@ def test_robust_loss_deltas_are_computed_in_place():
     np.testing.assert_array_equal(P_huber, [[-1.0], [0.5], [1.0]])  # delta=1.0
     clipped = clipped_residual(Y, P.copy(), 2.5)
     np.testing.assert_array_equal(clipped, [[-2.5], [0.5], [2.0]])
+
+
+def _predictions(loss, Z):
+    from scipy.special import expit, softmax
+
+    output = CANONICAL_OUTPUT[loss]
+    if output == "softmax":
+        return softmax(Z, axis=-1)
+    return {"logistic": expit, "exp": np.exp}.get(output, lambda z: z)(Z)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("loss", sorted(LOSSES))
+def test_stacked_loss_is_each_models_own_loss(loss, weighted):
+    """With a leading model axis, one loss value per model, each the value of
+    that model's predictions alone (the mean runs over samples only)."""
+    rng = np.random.RandomState(3)
+    Y = make_targets(loss, rng, 5, 2)
+    P = _predictions(loss, rng.normal(size=(3, 5, 2)))
+    sw = rng.uniform(0.2, 3.0, size=5) if weighted else None
+    stacked = make_loss(loss).value(Y, P, sw)
+    assert np.shape(stacked) == (3,)
+    single = [make_loss(loss).value(Y, P[m], sw) for m in range(3)]
+    assert all(isinstance(value, float) for value in single)
+    np.testing.assert_allclose(stacked, single, rtol=1e-14)
