@@ -279,3 +279,13 @@ def test_stacked_loss_is_each_models_own_loss(loss, weighted):
     single = [make_loss(loss).value(Y, P[m], sw) for m in range(3)]
     assert all(isinstance(value, float) for value in single)
     np.testing.assert_allclose(stacked, single, rtol=1e-14)
+
+
+def test_softmax_of_stacked_models_is_each_models_softmax():
+    """With a leading model axis the softmax still runs over the classes."""
+    from scipy.special import softmax as reference
+
+    from sknumpynn.nn.activations import softmax
+
+    Z = np.random.RandomState(0).normal(size=(3, 4, 5)) * 10
+    np.testing.assert_allclose(softmax(Z.copy()), reference(Z, axis=-1), rtol=1e-14)
