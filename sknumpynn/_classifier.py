@@ -284,7 +284,7 @@ class NumpyMLPClassifier(ClassifierMixin, BaseNumpyMLP):
         """
         if _check_partial_fit_first_call(self, classes):
             self._label_binarizer = LabelBinarizer()
-            if type_of_target(y).startswith("multilabel"):
+            if type_of_target(y, input_name="y").startswith("multilabel"):
                 self._label_binarizer.fit(y)
             else:
                 self._label_binarizer.fit(classes)
