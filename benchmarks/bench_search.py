@@ -233,6 +233,8 @@ def main(argv=None):
         memory = args.memory or name == "mnist"
         results[name] = run_grid(setup, repeats, memory, warm_up=not args.quick)
         report(name, results[name])
+    if args.quick:  # a smoke run: nothing recorded
+        return
     path = Path(__file__).with_name("results_search.json")
     path.write_text(json.dumps(results, indent=1) + "\n")
     print(f"\nwrote {path}")
