@@ -28,7 +28,13 @@ extensions = [
     "sphinx_gallery.gen_gallery",
 ]
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
-exclude_patterns = ["_build", "auto_examples/*.ipynb", "**/*.py", "**/*.zip"]
+exclude_patterns = [
+    "_build",
+    "**/*.ipynb",
+    "**/*.py",
+    "**/*.zip",
+    "**/sg_execution_times.rst",  # a stale one from an older build: never built
+]
 templates_path = ["_templates"]
 myst_enable_extensions = ["dollarmath"]
 myst_heading_anchors = 3
@@ -50,7 +56,26 @@ numpydoc_validation_exclude = {
 # Parameter types: only these names become links (to the pages below).
 numpydoc_xref_param_type = True
 numpydoc_xref_ignore = "all"
+# numpydoc's default aliases point into intersphinx inventories, which this
+# build does not load: Python's builtins stay plain words, "array-like" links
+# scikit-learn's glossary, NumPy names link NumPy's pages.
+_PLAIN = "None True False list tuple str string dict float int callable iterable"
 numpydoc_xref_aliases = {
+    **{word: word for word in _PLAIN.split()},
+    "bool": "bool",
+    "boolean": "bool",
+    "sequence": "sequence",
+    "generator": "generator",
+    "contextmanager": "contextmanager",
+    "namedtuple": "namedtuple",
+    "scalar": "scalar",
+    "np.inf": "np.inf",
+    "np.nan": "np.nan",
+    "numpy": ":mod:`numpy`",
+    "array-like": ":sklearn-glossary:`array-like`",
+    "array_like": ":sklearn-glossary:`array-like`",
+    "array": "numpy.ndarray",
+    "np.ndarray": "numpy.ndarray",
     "ndarray": "numpy.ndarray",
     "dtype": "numpy.dtype",
     "RandomState": "numpy.random.RandomState",
@@ -99,6 +124,8 @@ sphinx_gallery_conf = {
     "download_all_examples": False,
     "remove_config_comments": True,
     "min_reported_time": 1,
+    # Its timing pages load jQuery and DataTables from CDNs: not written.
+    "write_computation_times": False,
     "capture_repr": ("_repr_html_", "__repr__"),
     # Our objects in the code blocks link to the API pages; the API pages list
     # the examples that use them (``minigallery`` in the class template).
@@ -122,7 +149,8 @@ html_theme_options = {
     "footer_start": ["copyright"],
     "footer_end": ["sphinx-version", "theme-version"],
 }
-html_sidebars = {"index": [], "changelog": [], "readme": []}
+# Pages without sub-pages get the whole width.
+html_sidebars = {page: [] for page in ("index", "readme", "math", "benchmarks")}
 html_show_sourcelink = False
 html_copy_source = False
 

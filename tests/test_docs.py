@@ -11,6 +11,7 @@ import importlib
 import inspect
 import os
 import re
+import shutil
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -169,6 +170,47 @@ def test_math_page_loads_mathjax_from_the_site():
     # And the page has TeX for it to typeset.
     text = page.read_text(encoding="utf-8")
     assert text.count('class="math') > 20
+
+
+def find_browser():
+    """A headless Chromium, or None."""
+    names = ("chromium", "chromium-browser", "google-chrome")
+    return next((path for path in map(shutil.which, names) if path), None)
+
+
+def test_math_renders_offline_in_a_browser(tmp_path):
+    """Chromium, with every network fetch sent to a dead proxy, typesets the
+    math page: each TeX span becomes a MathJax SVG."""
+    site = built_site()
+    browser = find_browser()
+    if browser is None:
+        reason = "no Chromium to render the page (apt-get install chromium)"
+        if os.environ.get("SKNUMPYNN_REQUIRE_DOCS"):
+            pytest.fail(reason + " but SKNUMPYNN_REQUIRE_DOCS is set")
+        pytest.skip(reason)
+    page = site / "math.html"
+    command = [
+        browser,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--proxy-server=127.0.0.1:9",  # nothing listens: no network at all
+        f"--user-data-dir={tmp_path}",
+        "--virtual-time-budget=30000",
+        "--dump-dom",
+        page.as_uri(),
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=180)
+    dom = result.stdout
+    assert "<body" in dom, result.stderr[-2000:]
+    tex_spans = page.read_text(encoding="utf-8").count('class="math')
+    rendered = dom.count("<mjx-container")
+    assert rendered >= tex_spans > 20, (rendered, tex_spans)
+    assert "<svg" in dom
 
 
 def test_no_page_loads_from_another_host():

@@ -54,10 +54,14 @@ preprocess = ColumnTransformer(
 model = Pipeline(
     [
         ("preprocess", preprocess),
-        ("mlp", NumpyMLPClassifier(alpha=3.0, max_iter=30 if quick else 200)),
+        (
+            "mlp",
+            NumpyMLPClassifier(
+                alpha=3.0, max_iter=30 if quick else 200, random_state=0
+            ),
+        ),
     ]
 )
-model.set_params(mlp__random_state=0)
 
 # %%
 # Cross-validation
