@@ -9,9 +9,16 @@ NumPy are linked with plain URLs, not intersphinx.
 
 import re
 import shutil
+import warnings
 from pathlib import Path
 
+from sklearn.exceptions import ConvergenceWarning
+
 import sknumpynn
+
+# Several examples train to max_iter on purpose (to draw whole curves): the
+# gallery would show scikit-learn's ConvergenceWarning, with a path, each time.
+warnings.filterwarnings("ignore", category=ConvergenceWarning)
 
 project = "sknumpynn"
 author = "the sknumpynn developers"
@@ -145,7 +152,11 @@ html_theme_options = {
     "show_toc_level": 2,
     "navigation_with_keys": False,
     "header_links_before_dropdown": 6,
-    "secondary_sidebar_items": ["page-toc", "sourcelink"],
+    # Example pages drop the right-hand column: their code needs the width.
+    "secondary_sidebar_items": {
+        "**": ["page-toc", "sourcelink"],
+        "auto_examples/**": [],
+    },
     "footer_start": ["copyright"],
     "footer_end": ["sphinx-version", "theme-version"],
 }

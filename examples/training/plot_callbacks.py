@@ -37,14 +37,14 @@ X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
 # ``verbose=True`` draws a tqdm progress bar when tqdm is installed and prints
 # one line per epoch otherwise, as scikit-learn's MLP does; ``verbose=2``
 # always prints the lines.
-NumpyMLPClassifier(max_iter=5, verbose=2, random_state=0).fit(X_train, y_train)
+model = NumpyMLPClassifier(max_iter=5, verbose=2, random_state=0).fit(X_train, y_train)
 
 # %%
 # The :class:`~sknumpynn.callbacks.ProgressBar` callback draws the bar with the
 # loss and the validation entries. It writes to stderr by default; here it
 # writes to a buffer and we print the finished bar.
 screen = io.StringIO()
-NumpyMLPClassifier(
+model = NumpyMLPClassifier(
     max_iter=30,
     early_stopping=True,
     callbacks=[ProgressBar(file=screen)],

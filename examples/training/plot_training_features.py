@@ -41,7 +41,7 @@ X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
 # and records the validation loss and score every epoch;
 # ``n_iter_no_change=np.inf`` keeps training to ``max_iter`` so both curves
 # are complete.
-fig, axes = plt.subplots(1, 2, figsize=(11, 4), sharey=True)
+fig, axes = plt.subplots(2, 1, figsize=(7, 7), sharex=True, sharey=True)
 for ax, rate in zip(axes, (0.0, 0.3)):
     model = make_pipeline(
         StandardScaler(),
@@ -68,7 +68,7 @@ plt.show()
 # ``max_iter`` epochs, ``'step'`` divides it by 10 every ``max_iter // 3``
 # epochs; both work with every stochastic solver (scikit-learn only schedules
 # ``'sgd'``). Each epoch's rate is in ``history_``.
-fig, (ax_rate, ax_loss) = plt.subplots(1, 2, figsize=(11, 4))
+fig, (ax_rate, ax_loss) = plt.subplots(2, 1, figsize=(7, 6.5), sharex=True)
 for schedule in ("constant", "cosine", "step"):
     model = make_pipeline(
         StandardScaler(),
@@ -85,7 +85,7 @@ for schedule in ("constant", "cosine", "step"):
     ax_rate.plot([h["learning_rate"] for h in history], label=schedule)
     LossCurveDisplay.from_estimator(model, ax=ax_loss, name=schedule)
     print(f"{schedule:>8}: final training loss {history[-1]['loss']:.4f}")
-ax_rate.set(xlabel="epoch", ylabel="learning rate", title="learning rate per epoch")
+ax_rate.set(ylabel="learning rate", title="learning rate per epoch")
 ax_rate.legend()
 ax_loss.set_yscale("log")
 ax_loss.set_title("training loss")
