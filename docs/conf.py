@@ -153,9 +153,10 @@ html_theme_options = {
     "navigation_with_keys": False,
     "header_links_before_dropdown": 6,
     # Example pages drop the right-hand column: their code needs the width.
+    # (Patterns must not overlap: every page but api.html and auto_examples/.)
     "secondary_sidebar_items": {
-        "**": ["page-toc", "sourcelink"],
-        "auto_examples/**": [],
+        "[!a]**": ["page-toc", "sourcelink"],
+        "api": ["page-toc", "sourcelink"],
     },
     "footer_start": ["copyright"],
     "footer_end": ["sphinx-version", "theme-version"],

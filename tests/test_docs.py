@@ -300,5 +300,5 @@ def test_training_features_example_runs_quick(tmp_path):
         env={**os.environ, "MPLBACKEND": "Agg"},
     )
     assert result.returncode == 0, result.stderr
-    assert "dropout=0.3: test accuracy" in result.stdout
+    assert "dropout=0.3: training loss" in result.stdout
     assert "class_weight=balanced" in result.stdout

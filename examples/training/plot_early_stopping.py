@@ -7,9 +7,10 @@ sknumpynn can watch the validation *loss* instead (``monitor='val_loss'``),
 which moves smoothly even when the score is flat; either way, after stopping
 it puts back the weights of the best epoch, not those of the last one.
 
-Here a network far too large for 404 houses of the Boston data overfits: the
-validation loss falls, then climbs. Training stops 20 epochs after the
-minimum, and a small callback records the test R² of every epoch so we can
+Here a network far too large for 404 houses of the Boston data, without
+L2 penalty, memorises: its training loss keeps falling long after the
+validation loss has stopped improving. Training stops 20 epochs after the
+validation minimum, and a small callback records the test R² of every epoch so we can
 see which epoch's weights the final model holds.
 """
 
@@ -82,12 +83,13 @@ print(f"test R² of the fitted model:  {test_r2(model):.4f}")
 # %%
 # The curves
 # ----------
-# The training loss keeps falling; the validation loss (dashed) turns up after
-# the dotted line, where the restored weights come from.
-display = LossCurveDisplay.from_estimator(model, name="(256, 256)")
+# The training loss keeps falling; the validation loss (dashed) stops
+# improving at the dotted line, the epoch whose weights were restored.
+display = LossCurveDisplay.from_estimator(model, name="")
 display.ax_.axvline(best_epoch, color="black", linestyle=":")
 display.ax_.set_yscale("log")
-display.score_ax_.set_ylabel("validation R²")
+display.score_ax_.set(ylabel="validation R²", ylim=(0, 1))
+display.ax_.legend(handles=list(display.lines_.values()), loc="lower left")
 display.figure_.set_size_inches(8, 4)
 display.figure_.tight_layout()
 plt.show()

@@ -34,13 +34,15 @@ X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
 # %%
 # Dropout
 # -------
-# A wide net on 1,347 images of 8x8 digits overfits: its validation loss turns
-# up while the training loss keeps falling. ``dropout=0.3`` zeroes 30 % of the
+# A wide net on 1,347 images of 8x8 digits memorises them: its training loss
+# falls far below its validation loss. ``dropout=0.3`` zeroes 30 % of the
 # hidden units at random in every batch (inverted dropout: nothing changes at
-# prediction time). ``early_stopping=True`` holds out 10 % of the training set
-# and records the validation loss and score every epoch;
-# ``n_iter_no_change=np.inf`` keeps training to ``max_iter`` so both curves
-# are complete.
+# prediction time), which keeps the two losses closer. On a problem this small
+# the test accuracy barely moves; on MNIST's 784-800-800-10 net dropout cuts
+# the test error from 1.40 % to 1.28 % (see the benchmarks).
+# ``early_stopping=True`` holds out 10 % of the training set and records the
+# validation loss and score every epoch; ``n_iter_no_change=np.inf`` keeps
+# training to ``max_iter`` so both curves are complete.
 fig, axes = plt.subplots(2, 1, figsize=(7, 7), sharex=True, sharey=True)
 for ax, rate in zip(axes, (0.0, 0.3)):
     model = make_pipeline(
@@ -54,10 +56,16 @@ for ax, rate in zip(axes, (0.0, 0.3)):
             random_state=0,
         ),
     ).fit(X_train, y_train)
-    LossCurveDisplay.from_estimator(model, ax=ax, name=f"dropout={rate}")
+    display = LossCurveDisplay.from_estimator(model, ax=ax, name="")
+    display.score_ax_.set_ylim(0, 1)
+    ax.legend(handles=list(display.lines_.values()), loc="lower left")
     ax.set_yscale("log")
-    ax.set_title(f"dropout={rate}: test accuracy {model.score(X_test, y_test):.3f}")
-    print(f"dropout={rate}: test accuracy {model.score(X_test, y_test):.4f}")
+    ax.set_title(f"dropout={rate}")
+    last = model[-1].history_[-1]
+    print(
+        f"dropout={rate}: training loss {last['loss']:.4f}, validation loss "
+        f"{last['val_loss']:.4f}, test accuracy {model.score(X_test, y_test):.4f}"
+    )
 fig.tight_layout()
 plt.show()
 
