@@ -5,6 +5,7 @@ loop in :mod:`sknumpynn._training.loop`.
 """
 
 from abc import ABCMeta, abstractmethod
+from collections import namedtuple
 from numbers import Integral, Real
 
 import numpy as np
@@ -20,7 +21,7 @@ from sklearn.utils.validation import (
 )
 
 from sknumpynn._training.hooks import TrainingHooks
-from sknumpynn._training.lbfgs import train_lbfgs
+from sknumpynn._training.lbfgs import LbfgsSettings, train_lbfgs
 from sknumpynn._training.setup import STOCHASTIC_SOLVERS, StochasticFitMixin
 from sknumpynn._utils.parallel import limited_blas_threads
 from sknumpynn._utils.validation import (
@@ -30,8 +31,14 @@ from sknumpynn._utils.validation import (
 from sknumpynn._utils.version import VersionedPickleMixin
 from sknumpynn.nn import Network
 from sknumpynn.nn.activations import HIDDEN_ACTIVATIONS
+from sknumpynn.nn.backprop import Penalty
 from sknumpynn.nn.forward import forward_pass, hidden_activations
 from sknumpynn.nn.schedules import SCHEDULES
+
+#: What a fit hands from its preparation to its training loop.
+PreparedFit = namedtuple(
+    "PreparedFit", ["network", "X", "Y", "sample_weight", "rng", "hooks"]
+)
 
 try:  # scikit-learn >= 1.9: its experimental callbacks (set_callbacks)
     from sklearn.callback import CallbackSupportMixin
@@ -224,6 +231,21 @@ class BaseNumpyMLP(
         return (np.float64, np.float32)
 
     def _fit(self, X, y, sample_weight=None, incremental=False):
+        prepared = self._prepare_fit(X, y, sample_weight, incremental)
+        with limited_blas_threads():
+            self._train(*prepared, incremental=incremental)
+        return self._finish_fit(prepared)
+
+    def _prepare_fit(self, X, y, sample_weight, incremental):
+        """Validate the data, initialise or check the weights, build the network.
+
+        Returns
+        -------
+        PreparedFit
+            What :meth:`_train` takes: the network (its weights are this
+            estimator's ``coefs_``/``intercepts_``), the validated data, the
+            random state and the epoch hooks.
+        """
         hidden = self._hidden_layer_sizes()
         hidden_activations(self.activation, len(hidden))  # fail early, clearly
         first_pass = not hasattr(self, "coefs_") or (
@@ -252,42 +274,37 @@ class BaseNumpyMLP(
         network = Network.from_arrays(
             self.coefs_, self.intercepts_, self.activation, self.out_activation_
         )
-        Y = Y.astype(network.dtype, copy=False)
         # Live views: callbacks see (and may restore) the weights as they train.
         self.coefs_, self.intercepts_ = network.coefs, network.intercepts
+        n_epochs = None
         if self.solver in STOCHASTIC_SOLVERS:
             n_epochs = 1 if incremental else self.max_iter
-        else:
-            n_epochs = None
         hooks = TrainingHooks(self, n_epochs, X, y, sample_weight)
-        with limited_blas_threads():
-            self._train(network, X, Y, sample_weight, rng, incremental, hooks)
-        if not np.isfinite(network.params).all():
+        Y = Y.astype(network.dtype, copy=False)
+        return PreparedFit(network, X, Y, sample_weight, rng, hooks)
+
+    def _finish_fit(self, prepared):
+        """Refuse non-finite weights (scikit-learn's error); close the hooks."""
+        if not np.isfinite(prepared.network.params).all():
             raise ValueError(
                 "Solver produced non-finite parameter weights. The input data may "
                 "contain large values and need to be preprocessed."
             )
-        hooks.fit_end()
+        prepared.hooks.fit_end()
         return self
 
-    def _train(self, network, X, Y, sample_weight, rng, incremental, hooks):
+    def _train(self, network, X, Y, sample_weight, rng, hooks, incremental):
         if self.solver in STOCHASTIC_SOLVERS:
             self._fit_stochastic(network, X, Y, sample_weight, rng, incremental, hooks)
         else:
-            train_lbfgs(
-                self,
-                network,
-                X,
-                Y,
-                sample_weight,
-                loss=self._loss(),
-                alpha=self.alpha,
-                max_iter=self.max_iter,
-                max_fun=self.max_fun,
-                tol=self.tol,
-                l1=self.l1,
-                hooks=hooks,
+            settings = LbfgsSettings(
+                self._loss(),
+                Penalty(float(self.alpha), float(self.l1)),
+                self.max_iter,
+                self.max_fun,
+                self.tol,
             )
+            train_lbfgs(self, network, X, Y, sample_weight, settings, hooks)
 
     def _initialize(self, Y, layer_units, dtype, rng):
         self.n_iter_ = 0

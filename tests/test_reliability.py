@@ -92,18 +92,17 @@ def test_concurrent_predictions_equal_serial(iris):
 def test_keyboard_interrupt_keeps_last_completed_epoch(iris, monkeypatch):
     X, y = iris
     reference = NumpyMLPClassifier(max_iter=3, random_state=0, tol=0).fit(X, y)
-    real_run_epoch = training.run_epoch
+    real_run_epoch = training.Trainer.run_epoch
     calls = {"n": 0}
 
-    def interrupted(network, optimizer, batches, *args):
+    def interrupted(trainer):
         calls["n"] += 1
         if calls["n"] == 4:  # in the middle of the 4th epoch
-            next(iter(batches))
-            network.params[:] = np.nan  # a half-done epoch must not survive
+            trainer.network.params[:] = np.nan  # a half-done epoch must not survive
             raise KeyboardInterrupt
-        return real_run_epoch(network, optimizer, batches, *args)
+        return real_run_epoch(trainer)
 
-    monkeypatch.setattr(training, "run_epoch", interrupted)
+    monkeypatch.setattr(training.Trainer, "run_epoch", interrupted)
     clf = NumpyMLPClassifier(max_iter=10, random_state=0, tol=0)
     with pytest.warns(UserWarning, match="Training interrupted by user"):
         clf.fit(X, y)

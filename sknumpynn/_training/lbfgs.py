@@ -1,6 +1,8 @@
 """Full-batch training with L-BFGS-B, through :func:`scipy.optimize.minimize`."""
 
 import warnings
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import scipy.optimize
@@ -8,23 +10,60 @@ from sklearn.exceptions import ConvergenceWarning
 
 from sknumpynn._training.hooks import NoHooks
 from sknumpynn.nn import Workspace
+from sknumpynn.nn.backprop import Penalty
 
 
-def train_lbfgs(
-    state,
-    network,
-    X,
-    Y,
-    sample_weight=None,
-    *,
-    loss,
-    alpha,
-    max_iter,
-    max_fun,
-    tol,
-    l1=0.0,
-    hooks=None,
-):
+@dataclass(frozen=True)
+class LbfgsSettings:
+    """The choices of an L-BFGS fit, as scikit-learn's MLP names them.
+
+    Parameters
+    ----------
+    loss : str or Loss
+    penalty : Penalty
+        ``alpha`` (L2) and ``l1`` strengths.
+    max_iter, max_fun : int
+        Iterations and loss evaluations at most.
+    tol : float
+        ``gtol`` of L-BFGS-B.
+
+    Examples
+    --------
+    >>> LbfgsSettings("squared_error", Penalty(1e-4, 0.0), 200, 15000, 1e-4).tol
+    0.0001
+    """
+
+    loss: Any
+    penalty: Penalty
+    max_iter: int
+    max_fun: int
+    tol: float
+
+
+class _Objective:
+    """The penalised full-batch loss and its gradient, at a flat ``theta``."""
+
+    def __init__(self, network, X, Y, sample_weight, settings):
+        self.network, self.X, self.Y, self.sample_weight = network, X, Y, sample_weight
+        self.settings = settings
+        self.workspace = Workspace(network, X.shape[0])
+
+    def __call__(self, theta):
+        self.network.params[...] = theta
+        alpha, l1 = self.settings.penalty
+        value = self.network.loss_and_gradient(
+            self.X,
+            self.Y,
+            self.settings.loss,
+            alpha,
+            self.workspace,
+            sample_weight=self.sample_weight,
+            l1=l1,
+        )
+        return value, self.workspace.grad.astype(np.float64)
+
+
+def train_lbfgs(state, network, X, Y, sample_weight, settings, hooks=None):
     """Full-batch training with L-BFGS-B from :func:`scipy.optimize.minimize`.
 
     Sets ``state.n_iter_``, ``state.loss_`` and ``state.loss_curve_`` (the loss
@@ -34,17 +73,7 @@ def train_lbfgs(
     with :class:`ConvergenceWarning`.
     """
     hooks = NoHooks() if hooks is None else hooks
-    workspace = Workspace(network, X.shape[0])
-
-    def loss_and_grad(theta):
-        network.params[...] = theta
-        value = network.loss_and_gradient(
-            X, Y, loss, alpha, workspace, sample_weight=sample_weight, l1=l1
-        )
-        return value, workspace.grad.astype(np.float64)
-
-    curve = []
-    stopped_by_callback = []
+    curve, stopped_by_callback = [], []
 
     def callback(intermediate_result):
         curve.append(float(intermediate_result.fun))
@@ -58,12 +87,16 @@ def train_lbfgs(
     hooks.epoch_begin()
     try:
         result = scipy.optimize.minimize(
-            loss_and_grad,
+            _Objective(network, X, Y, sample_weight, settings),
             network.params.astype(np.float64),
             method="L-BFGS-B",
             jac=True,
             callback=callback,
-            options={"maxfun": max_fun, "maxiter": max_iter, "gtol": tol},
+            options={
+                "maxfun": settings.max_fun,
+                "maxiter": settings.max_iter,
+                "gtol": settings.tol,
+            },
         )
         network.params[...] = result.x
     finally:
@@ -75,6 +108,6 @@ def train_lbfgs(
             "max_fun, or scale the data (e.g. StandardScaler).",
             ConvergenceWarning,
         )
-    state.n_iter_ = min(int(result.nit), max_iter)
+    state.n_iter_ = min(int(result.nit), settings.max_iter)
     state.loss_ = float(result.fun)
     state.loss_curve_ = curve

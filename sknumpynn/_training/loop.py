@@ -1,333 +1,343 @@
 """The stochastic training loop: epochs, mini-batches, schedules, stopping, recovery.
 
-:func:`train_stochastic` is a plain function over a :class:`~sknumpynn.nn.Network`,
-an optimizer and a ``state`` object that receives scikit-learn's fitted
-attributes (``n_iter_``, ``t_``, ``loss_``, ``loss_curve_``, ``best_loss_``,
-``validation_scores_``, ``best_validation_score_``) and ours
-(``validation_loss_curve_``, ``best_validation_loss_``), so it can be tested
-with a ``types.SimpleNamespace`` and no estimator at all. Every epoch ends in
-one place, ``hooks.epoch_end`` (:class:`~sknumpynn._training.hooks.TrainingHooks`):
-history, callbacks, progress output.
+One :class:`Trainer` trains one model, or a stack of models that share their
+network shape, loss and batch schedule (the search module's stacks). Each
+epoch reads as the steps a reader expects: :meth:`Trainer.run_epoch` (one
+optimizer step per mini-batch), :meth:`Trainer.evaluate` (the validation
+split), :meth:`Trainer.end_epoch` (record the loss, track the best model,
+apply the schedule, decide who stops), and at the end
+:meth:`Trainer.finish` (restore the best weights, hand each model its weights
+and optimizer back). A stack's models run the arithmetic of their own fits:
+every per-model decision below is taken model by model, as for one model.
+
+Every fitted attribute lands on each run's ``state`` (the estimator), so the
+loop is testable with a ``types.SimpleNamespace``; every epoch of a single fit
+ends in one place, ``hooks.epoch_end``
+(:class:`~sknumpynn._training.hooks.TrainingHooks`): history, callbacks,
+progress output.
 """
 
-import warnings
-
 import numpy as np
-import scipy.sparse as sp
-from sklearn.exceptions import ConvergenceWarning
 
+from sknumpynn._training import recovery
+from sknumpynn._training.batches import BatchIterator
 from sknumpynn._training.hooks import NoHooks
-from sknumpynn.nn import Workspace
+from sknumpynn._training.stopping import stall_message, update_no_improvement
+from sknumpynn.nn import Network, Workspace
+from sknumpynn.nn.backprop import Penalty, batch_gradient
+from sknumpynn.nn.batch import Rows
 
 
-class BatchIterator:
-    """Yields ``(X, Y, sample_weight)`` mini-batches in a given row order.
+class RowGroup:
+    """Runs that train on the same rows in the same order: one gather serves
+    them all, and their first-layer products are one batched product."""
 
-    Dense batches are gathered into preallocated buffers; when the order is
-    the identity (no shuffling, no validation split) they are plain views and
-    nothing is copied at all.
-    """
-
-    def __init__(self, X, Y, sample_weight, batch_size, dtype):
-        self.X, self.Y, self.sample_weight = X, Y, sample_weight
-        self.batch_size = batch_size
-        self._dense = not sp.issparse(X)
-        self._X_buf = (
-            np.empty((batch_size, X.shape[1]), dtype=X.dtype) if self._dense else None
+    def __init__(self, runs, members, models):
+        first = runs[members[0]]
+        self.members, self.models, self.rng = members, models, first.rng
+        self.order = None
+        if first.train_index is not None:
+            self.order = np.array(first.train_index, copy=True)
+        elif first.settings.shuffle:
+            self.order = np.arange(first.X.shape[0])
+        self.validation, self.X = first.validation, first.X
+        self.batches = BatchIterator(
+            first.X,
+            first.Y,
+            first.sample_weight,
+            first.settings.batch_size,
+            first.network.dtype,
         )
-        self._Y_buf = np.empty((batch_size, Y.shape[1]), dtype=dtype)
-        self._sw_buf = None if sample_weight is None else np.empty(batch_size, dtype)
-
-    def _take(self, array, index, buffer):
-        if buffer is None:
-            return array[index]
-        out = buffer[: len(index)]
-        np.take(array, index, axis=0, out=out)
-        return out
-
-    def __call__(self, order):
-        """Iterate over batches of the rows ``order`` (None: all rows, in order)."""
-        n_rows = self.X.shape[0] if order is None else len(order)
-        for start in range(0, n_rows, self.batch_size):
-            stop = min(start + self.batch_size, n_rows)
-            if order is None:
-                rows = slice(start, stop)
-                yield (
-                    self.X[rows],
-                    self.Y[rows],
-                    None if self.sample_weight is None else self.sample_weight[rows],
-                )
-                continue
-            index = order[start:stop]
-            yield (
-                self._take(self.X, index, self._X_buf if self._dense else None),
-                self._take(self.Y, index, self._Y_buf),
-                None
-                if self.sample_weight is None
-                else self._take(self.sample_weight, index, self._sw_buf),
-            )
 
 
-def run_epoch(
-    network, optimizer, batches, loss, alpha, workspace, dropout=None, l1=0.0
-):
-    """One pass over ``batches`` with an optimizer step after each.
-
-    ``dropout`` (a :class:`~sknumpynn.nn.dropout.Dropout`, or None) draws
-    fresh masks for every batch.
-
-    Returns
-    -------
-    mean_loss : float
-        Batch losses weighted by batch size, as scikit-learn reports them.
-    """
-    total, n_rows = 0.0, 0
-    for X_batch, Y_batch, sw_batch in batches:
-        masks = dropout.masks(X_batch.shape[0]) if dropout is not None else None
-        batch_loss = network.loss_and_gradient(
-            X_batch,
-            Y_batch,
-            loss,
-            alpha,
-            workspace,
-            sample_weight=sw_batch,
-            dropout_masks=masks,
-            l1=l1,
-        )
-        total += batch_loss * X_batch.shape[0]
-        n_rows += X_batch.shape[0]
-        optimizer.step(network.params, workspace.grad)
-    return total / n_rows
-
-
-def _update_no_improvement(state, network, tol, validated, monitor):
-    """Track the best loss or validation value; count epochs without progress.
-
-    ``validated`` is None (judge the training loss) or ``(val_loss,
-    val_score)``; ``monitor`` says which of the two early stopping follows
-    and whose best weights are kept.
-    """
-    if validated is not None:
-        val_loss, val_score = validated
-        state.validation_scores_.append(val_score)
-        state.validation_loss_curve_.append(val_loss)
-        if monitor == "val_loss":
-            improved_by = state.best_validation_loss_ - val_loss
-        else:
-            improved_by = val_score - state.best_validation_score_
-        if improved_by < tol:
-            state._no_improvement_count += 1
-        else:
-            state._no_improvement_count = 0
-        if improved_by > 0:
-            state._best_params = network.params.copy()
-        state.best_validation_score_ = max(state.best_validation_score_, val_score)
-        state.best_validation_loss_ = min(state.best_validation_loss_, val_loss)
-    else:
-        if state.loss_curve_[-1] > state.best_loss_ - tol:
-            state._no_improvement_count += 1
-        else:
-            state._no_improvement_count = 0
-        state.best_loss_ = min(state.best_loss_, state.loss_curve_[-1])
-
-
-def train_stochastic(
-    state,
-    network,
-    optimizer,
-    X,
-    Y,
-    sample_weight=None,
-    *,
-    loss,
-    alpha,
-    batch_size,
-    max_iter,
-    shuffle,
-    rng,
-    tol,
-    n_iter_no_change,
-    train_index=None,
-    validation=None,
-    incremental=False,
-    verbose=False,
-    dropout=None,
-    l1=0.0,
-    schedule=None,
-    monitor="val_score",
-    hooks=None,
-):
-    """Train ``network`` by mini-batch epochs until convergence or ``max_iter``.
+class Trainer:
+    """Mini-batch epochs for one :class:`ModelRun` or a stack of them.
 
     Parameters
     ----------
-    state : object
-        Receives the fitted attributes; must already hold ``n_iter_``, ``t_``,
-        ``loss_curve_``, ``best_loss_``, ``_no_improvement_count`` and, with
-        early stopping, ``validation_scores_``, ``best_validation_score_``,
-        ``validation_loss_curve_`` and ``best_validation_loss_``.
-    network : sknumpynn.nn.Network
-    optimizer : an optimizer of :mod:`sknumpynn.nn.optimizers`
-    X : {ndarray, sparse matrix} of shape (n_samples, n_features)
-    Y : ndarray of shape (n_samples, n_outputs)
-    sample_weight : ndarray of shape (n_samples,), default=None
-    loss : str or sknumpynn.nn.losses.Loss
-    alpha, batch_size, max_iter, shuffle, tol, n_iter_no_change
-        As in scikit-learn's MLP.
-    rng : numpy.random.RandomState
-        Shuffles the rows each epoch.
-    train_index : ndarray of int, default=None
-        Rows of ``X`` to train on, in this order; None means all rows.
-    validation : callable, default=None
-        Returns the current ``(val_loss, val_score)``; when given, stalls are
-        judged on the one named by ``monitor`` and the best parameters by it
-        are restored at the end (early stopping).
-    incremental : bool, default=False
-        Run exactly one epoch (``partial_fit``).
-    verbose : bool, default=False
-        Unused (progress output is one of the ``hooks``); kept for the
-        stall messages of the optimizers.
-    dropout : sknumpynn.nn.dropout.Dropout, default=None
-        Inverted dropout on the hidden layers during training.
-    l1 : float, default=0.0
-        L1 penalty strength.
-    schedule : callable, default=None
-        Epoch schedule ``(learning_rate_init, epoch, max_iter) -> rate`` (see
-        :mod:`sknumpynn.nn.schedules`), applied after each epoch.
-    monitor : {'val_score', 'val_loss'}, default='val_score'
-        What early stopping follows.
-    hooks : sknumpynn._training.hooks.TrainingHooks, default=None
-        Epoch-end dispatch (history, callbacks, progress); a callback's true
-        return value stops training.
-
-    Notes
-    -----
-    A non-finite epoch loss means training diverged: the parameters of the
-    last finite epoch are restored and a :class:`ConvergenceWarning` says so.
-    A ``KeyboardInterrupt`` also restores the last completed epoch.
+    runs : list of ModelRun
+        One run, or runs whose settings stack (same network shape, loss,
+        batch size and row count); runs sharing rows are adjacent.
+    groups : list of list of int, default=None
+        Indices of the runs that share their rows; None: each run alone.
+    hooks : list of TrainingHooks, default=None
+        Each run's epoch-end dispatch (history, callbacks, progress).
     """
-    order = None
-    if train_index is not None:
-        order = np.array(train_index, copy=True)
-    elif shuffle:
-        order = np.arange(X.shape[0])
-    n_train = X.shape[0] if order is None else len(order)
-    workspace = Workspace(network, batch_size)
-    batches = BatchIterator(X, Y, sample_weight, batch_size, network.dtype)
-    # Parameters at the end of the last finite epoch, and of the one before.
-    last_finite, previous = network.params.copy(), network.params.copy()
-    hooks = NoHooks() if hooks is None else hooks
-    state.n_iter_ = 0
-    hooks.train_begin()
-    try:
+
+    def __init__(self, runs, groups=None, hooks=None):
+        self.runs = runs
+        self.settings = runs[0].settings
+        self.hooks = [NoHooks()] * len(runs) if hooks is None else hooks
+        self.single = len(runs) == 1
+        groups = [[k] for k in range(len(runs))] if groups is None else groups
+        if self.single:
+            self.network, self.optimizer = runs[0].network, runs[0].optimizer
+            self.rows = [...]
+        else:
+            self.network = Network.stack([run.network for run in runs])
+            self.optimizer = type(runs[0].optimizer).stack(
+                [run.optimizer for run in runs]
+            )
+            self.rows = list(range(len(runs)))
+        self.groups = [
+            RowGroup(runs, members, self._models(members)) for members in groups
+        ]
+        self.active = list(range(len(runs)))
+        self.workspace = Workspace(self.network, self.settings.batch_size)
+        self.last_finite = self.network.params.copy()
+        self.previous = self.network.params.copy()
+
+    def _models(self, members):
+        """The selector of these runs' rows in the stack."""
+        if self.single:
+            return ...
+        rows = [self.rows[k] for k in members]
+        return slice(rows[0], rows[-1] + 1)
+
+    def _penalty(self):
+        strengths = [[run.settings.penalty[i] for run in self._live()] for i in (0, 1)]
+        if self.single:
+            return self.settings.penalty
+        return Penalty(*(np.array(values, dtype=float) for values in strengths))
+
+    def _live(self):
+        return [self.runs[k] for k in self.active]
+
+    # -- the loop ------------------------------------------------------------
+    def run(self):
+        """Train until every model stopped (converged, stalled, ``max_iter``).
+
+        A ``KeyboardInterrupt`` keeps the weights of the last completed epoch.
+        """
+        for run, hooks in zip(self.runs, self.hooks):
+            run.state.n_iter_ = 0
+            hooks.train_begin()
+        self.penalty = self._penalty()
         try:
-            for _ in range(max_iter):
-                hooks.epoch_begin()
-                if shuffle:
-                    rng.shuffle(order)
-                rate = optimizer.learning_rate
-                with np.errstate(over="ignore", invalid="ignore"):
-                    epoch_loss = run_epoch(
-                        network,
-                        optimizer,
-                        batches(order),
-                        loss,
-                        alpha,
-                        workspace,
-                        dropout,
-                        l1,
-                    )
-                if not (np.isfinite(epoch_loss) and np.isfinite(network.params).all()):
-                    _recover_from_divergence(state, network, last_finite)
-                    break
-                previous, last_finite = last_finite, previous
-                last_finite[...] = network.params
-                state.n_iter_ += 1
-                state.t_ += n_train
-                state.loss_ = epoch_loss
-                state.loss_curve_.append(epoch_loss)
-                validated = None if validation is None else validation()
-                _update_no_improvement(state, network, tol, validated, monitor)
-                optimizer.iteration_ends(state.t_)
-                if schedule is not None:
-                    epoch = len(state.loss_curve_) if incremental else state.n_iter_
-                    optimizer.learning_rate = schedule(
-                        optimizer.learning_rate_init, epoch, max_iter
-                    )
-                if hooks.epoch_end(epoch_loss, *(validated or (None, None)), rate):
-                    break
-                if state._no_improvement_count > n_iter_no_change:
-                    what = {
-                        None: "Training loss",
-                        "val_score": "Validation score",
-                        "val_loss": "Validation loss",
-                    }[monitor if validation else None]
-                    msg = (
-                        f"{what} did not improve more than tol={tol:f} for "
-                        f"{n_iter_no_change} consecutive epochs."
-                    )
-                    if optimizer.trigger_stopping(msg, verbose):
+            try:
+                while self.active:
+                    for k in self.active:
+                        self.hooks[k].epoch_begin()
+                    rate = self.optimizer.learning_rate
+                    losses = self.run_epoch()
+                    if self.end_epoch(losses, rate):
                         break
-                    state._no_improvement_count = 0
-                if incremental:
-                    break
-                if state.n_iter_ == max_iter:
-                    warnings.warn(
-                        f"Stochastic Optimizer: Maximum iterations ({max_iter}) "
-                        "reached and the optimization hasn't converged yet.",
-                        ConvergenceWarning,
-                    )
-        except KeyboardInterrupt:
-            network.params[...] = last_finite
-            warnings.warn(
-                "Training interrupted by user; keeping the weights of the last "
-                f"completed epoch ({state.n_iter_})."
+            except KeyboardInterrupt:
+                self.network.params[...] = self.last_finite
+                recovery.warn_interrupted(self.runs[self.active[0]].state.n_iter_)
+            self.finish()
+        finally:
+            for hooks in self.hooks:
+                hooks.train_end()
+        for run in self.runs:
+            if run.error is None:
+                try:
+                    recovery.ensure_finite_outputs(run.network, run.X, run.previous)
+                except ValueError as error:
+                    if self.single:
+                        raise
+                    run.error = error
+
+    def run_epoch(self):
+        """One pass over every group's rows, an optimizer step per batch.
+
+        Returns
+        -------
+        losses : ndarray of shape (n_models,)
+            Each model's batch losses weighted by batch size (scikit-learn's
+            epoch loss).
+        """
+        settings, dropout = self.settings, self.runs[0].dropout
+        for group in self.groups:
+            if settings.shuffle:
+                group.rng.shuffle(group.order)
+        total, n_rows = 0.0, 0
+        batches = [group.batches(group.order) for group in self.groups]
+        with np.errstate(over="ignore", invalid="ignore"):
+            for step in zip(*batches):
+                rows = [Rows(g.models, *batch) for g, batch in zip(self.groups, step)]
+                n_batch = step[0][0].shape[0]
+                masks = dropout.masks(n_batch) if dropout is not None else None
+                loss = batch_gradient(
+                    self.network,
+                    rows,
+                    settings.loss,
+                    self.workspace,
+                    self.penalty,
+                    masks,
+                )
+                total += loss * n_batch
+                n_rows += n_batch
+                self.optimizer.step(self.network.params, self.workspace.grad)
+        return np.atleast_1d(total / n_rows)
+
+    def evaluate(self):
+        """Each model's ``(val_loss, val_score)`` on its held-out rows.
+
+        Returns
+        -------
+        list of tuple or None
+            Per row of the stack; None without early stopping.
+        """
+        if self.groups[0].validation is None:
+            return None
+        results = [None] * len(self.active)
+        for group in self.groups:
+            losses, scores = group.validation.evaluate(
+                self.network, self.settings.loss, group.models
             )
-        if validation is not None and getattr(state, "_best_params", None) is not None:
-            network.params[...] = state._best_params
-    finally:
-        hooks.train_end()
-    _ensure_finite_outputs(network, X, previous)
+            first = 0 if self.single else group.models.start
+            for offset in range(len(losses)):
+                results[first + offset] = (float(losses[offset]), float(scores[offset]))
+        return results
 
+    def end_epoch(self, losses, rate):
+        """Record the epoch of every model and decide who stops.
 
-def _ensure_finite_outputs(network, X, fallback, n_rows=1000):
-    """Check the final weights on the first training rows; fall back once.
+        Returns
+        -------
+        stop : bool
+            Whether training is over for every model.
+        """
+        params = self.network.params.reshape(len(self.active), -1)
+        finite = np.isfinite(losses) & np.isfinite(params).all(axis=1)
+        stopped = [k for row, k in enumerate(self.active) if not finite[row]]
+        for k in stopped:
+            self._diverged(k)
+        if stopped and self.single:
+            return True
+        diverged = [self.rows[k] for k in stopped]
+        kept = self.previous[diverged]  # their fallback stays the one before
+        self.previous, self.last_finite = self.last_finite, self.previous
+        self.last_finite[...] = self.network.params
+        self.previous[diverged] = kept
+        validated = self.evaluate() or [(None, None)] * len(self.active)
+        for row, k in enumerate(self.active):
+            if k not in stopped:
+                self._record(k, float(losses[row]), validated[row])
+        self._apply_schedules()
+        for row, k in enumerate(self.active):
+            model_rate = rate if np.ndim(rate) == 0 else float(rate[row, 0])
+            if k not in stopped and self.hooks[k].epoch_end(
+                float(losses[row]), *validated[row], model_rate
+            ):
+                stopped.append(k)  # a callback stops its model
+        if stopped and self.single:
+            return True
+        stopped += [k for k in self.active if k not in stopped and self._stops(k)]
+        if stopped and self.single:
+            return True
+        self._retire(stopped)
+        return not self.active
 
-    A finite epoch loss is measured *before* each step, so the last step of an
-    exploding run can leave finite but huge weights whose outputs overflow.
-    Those are replaced by ``fallback`` (the previous epoch's weights) with a
-    warning; if even those overflow, training failed and this raises.
-    """
-    with np.errstate(over="ignore", invalid="ignore"):
-        if np.isfinite(network.predict(X[:n_rows])).all():
-            return
-        network.params[...] = fallback
-        if np.isfinite(network.predict(X[:n_rows])).all():
-            warnings.warn(
-                "Training diverged: the final weights give non-finite outputs; the "
-                "previous epoch's weights were restored. Scale the features (e.g. "
-                "StandardScaler) or lower learning_rate_init.",
-                ConvergenceWarning,
-            )
-            return
-    raise ValueError(
-        "Training diverged: the network's outputs are not finite. Scale the "
-        "features (e.g. StandardScaler) or lower learning_rate_init."
-    )
-
-
-def _recover_from_divergence(state, network, last_finite):
-    if state.t_ == 0:
-        raise ValueError(
-            "Training diverged in its first epoch: the loss is not finite, so no "
-            "usable weights exist. Scale the features (e.g. StandardScaler) or "
-            "lower learning_rate_init."
+    def _record(self, k, loss, validated):
+        """One model's epoch: its loss curve and its best epoch so far."""
+        run, state = self.runs[k], self.runs[k].state
+        state.n_iter_ += 1
+        state.t_ += run.n_train
+        state.loss_ = loss
+        state.loss_curve_.append(loss)
+        update_no_improvement(
+            state,
+            self.network.params[self.rows[k]],
+            run.settings.tol,
+            None if validated[0] is None else validated,
+            run.settings.monitor,
         )
-    network.params[...] = last_finite
-    warnings.warn(
-        f"Training diverged after {state.n_iter_} epoch"
-        f"{'' if state.n_iter_ == 1 else 's'} (the loss became "
-        "non-finite); the weights of the last finite epoch were restored. "
-        "Scale the features (e.g. StandardScaler) or lower learning_rate_init.",
-        ConvergenceWarning,
-    )
+
+    def _apply_schedules(self):
+        """The optimizer's epoch hook, then each model's epoch schedule."""
+        live = self._live()
+        self.optimizer.iteration_ends(live[0].state.t_)
+        schedule = self.settings.schedule
+        if schedule is None:
+            return
+        for row, run in enumerate(live):
+            state = run.state
+            epoch = (
+                len(state.loss_curve_) if run.settings.incremental else state.n_iter_
+            )
+            rate = schedule(
+                run.optimizer.learning_rate_init, epoch, run.settings.max_iter
+            )
+            self.optimizer.set_hyperparameter(
+                "learning_rate", None if self.single else row, rate
+            )
+
+    def _stops(self, k):
+        """Whether model ``k`` stops now: stalled, or at its ``max_iter``."""
+        run, state = self.runs[k], self.runs[k].state
+        settings = run.settings
+        if state._no_improvement_count > settings.n_iter_no_change:
+            msg = stall_message(settings, run.validation is not None)
+            row = None if self.single else self.active.index(k)
+            if self.optimizer.trigger_stopping(msg, settings.verbose, model=row):
+                return True
+            state._no_improvement_count = 0
+        if settings.incremental:
+            return True
+        if state.n_iter_ == settings.max_iter:
+            recovery.warn_max_iter(settings.max_iter)
+            return True
+        return False
+
+    def _diverged(self, k):
+        """Model ``k``'s loss or weights are not finite: restore and stop it."""
+        run = self.runs[k]
+        row = self.rows[k]
+        try:
+            self.network.params[row] = recovery.recover_from_divergence(
+                run.state, self.last_finite[row]
+            )
+        except ValueError as error:
+            if self.single:
+                raise
+            run.error = error
+
+    # -- leaving the stack ---------------------------------------------------
+    def _retire(self, stopped):
+        """Hand stopped models their weights and optimizer; shrink the stack."""
+        if not stopped or self.single:
+            return
+        for k in stopped:
+            self._hand_back(k)
+        keep = [self.rows[k] for k in self.active if k not in stopped]
+        self.active = [k for k in self.active if k not in stopped]
+        if not self.active:
+            return
+        self.network = self.network.take(keep)
+        self.optimizer = self.optimizer.take(keep)
+        self.last_finite = self.last_finite[keep]
+        self.previous = self.previous[keep]
+        self.rows = [None] * len(self.runs)
+        for row, k in enumerate(self.active):
+            self.rows[k] = row
+        groups = []
+        for group in self.groups:
+            group.members = [k for k in group.members if self.rows[k] is not None]
+            if group.members:
+                group.models = self._models(group.members)
+                groups.append(group)
+        self.groups = groups
+        self.workspace = Workspace(self.network, self.settings.batch_size)
+        self.penalty = self._penalty()
+
+    def _hand_back(self, k):
+        """Copy model ``k``'s row of the stack into its own network/optimizer."""
+        run, row = self.runs[k], self.rows[k]
+        run.network.params[...] = self.network.params[row]
+        run.optimizer = self.optimizer.model(row)
+        run.previous = self.previous[row].copy()
+
+    def finish(self):
+        """Hand every model back its weights, then restore the best epoch's
+        weights where early stopping kept them."""
+        if self.single:
+            self.runs[0].previous = self.previous
+        else:
+            for k in self.active:
+                self._hand_back(k)
+        for run in self.runs:
+            best = getattr(run.state, "_best_params", None)
+            if run.validation is not None and best is not None:
+                run.network.params[...] = best

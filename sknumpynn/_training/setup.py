@@ -1,7 +1,10 @@
 """Setting up a stochastic fit: optimizer, validation split, dropout, batches.
 
-The estimators' base class inherits this; the epochs themselves run in
-:func:`sknumpynn._training.loop.train_stochastic`.
+The estimators' base class inherits this. :meth:`StochasticFitMixin._model_run`
+turns the estimator's validated parameters into one
+:class:`~sknumpynn._training.settings.ModelRun`; the epochs run in
+:class:`~sknumpynn._training.loop.Trainer`, alone or stacked with other runs
+(:mod:`sknumpynn._training.together`).
 """
 
 import warnings
@@ -10,7 +13,9 @@ import numpy as np
 from sklearn.base import is_classifier
 from sklearn.model_selection import train_test_split
 
-from sknumpynn._training.loop import train_stochastic
+from sknumpynn._training.loop import Trainer
+from sknumpynn._training.settings import ModelRun, TrainingSettings, ValidationSet
+from sknumpynn.nn.backprop import Penalty
 from sknumpynn.nn.dropout import Dropout
 from sknumpynn.nn.losses import get_loss
 from sknumpynn.nn.optimizers import SGD, Adagrad, Adam, AdamW, RMSprop
@@ -83,6 +88,13 @@ class StochasticFitMixin:
         return Adagrad(n, dtype, rate, self.epsilon)
 
     def _fit_stochastic(self, network, X, Y, sample_weight, rng, incremental, hooks):
+        run = self._model_run(network, X, Y, sample_weight, rng, incremental)
+        Trainer([run], hooks=[hooks]).run()
+        self._optimizer = run.optimizer
+
+    def _model_run(self, network, X, Y, sample_weight, rng, incremental):
+        """Everything one stochastic fit of this estimator needs, drawn from
+        ``rng`` in scikit-learn's order (validation split, then dropout)."""
         optimizer = getattr(self, "_optimizer", None)
         if not incremental or optimizer is None:
             optimizer = self._optimizer = self._make_optimizer(network)
@@ -94,48 +106,53 @@ class StochasticFitMixin:
                 network, X, Y, sample_weight, rng
             )
         n_train = X.shape[0] if train_index is None else len(train_index)
-        if self.batch_size == "auto":
-            batch_size = min(200, n_train)
-        else:
-            if self.batch_size > n_train:
-                warnings.warn(
-                    "Got `batch_size` less than 1 or larger than "
-                    "sample size. It is going to be clipped"
-                )
-            batch_size = int(np.clip(self.batch_size, 1, n_train))
-        train_stochastic(
+        batch_size = self._effective_batch_size(n_train)
+        settings = TrainingSettings(
+            loss=get_loss(self._loss()),
+            penalty=Penalty(float(self.alpha), float(self.l1)),
+            batch_size=batch_size,
+            max_iter=self.max_iter,
+            shuffle=self.shuffle,
+            tol=self.tol,
+            n_iter_no_change=self.n_iter_no_change,
+            incremental=incremental,
+            verbose=bool(self.verbose),
+            monitor=self.monitor,
+            schedule=get_schedule(self.learning_rate),
+        )
+        dropout = self._dropout(network, batch_size, rng, incremental)
+        return ModelRun(
+            settings,
             self,
             network,
             optimizer,
             X,
             Y,
             sample_weight,
-            loss=self._loss(),
-            alpha=self.alpha,
-            batch_size=batch_size,
-            max_iter=self.max_iter,
-            shuffle=self.shuffle,
-            rng=rng,
-            tol=self.tol,
-            n_iter_no_change=self.n_iter_no_change,
-            train_index=train_index,
-            validation=validation,
-            incremental=incremental,
-            verbose=self.verbose,
-            dropout=self._dropout(network, batch_size, rng, incremental),
-            l1=self.l1,
-            schedule=get_schedule(self.learning_rate),
-            monitor=self.monitor,
-            hooks=hooks,
+            train_index,
+            validation,
+            rng,
+            dropout,
         )
+
+    def _effective_batch_size(self, n_train):
+        """``batch_size`` as scikit-learn resolves it: 'auto' is min(200, n)."""
+        if self.batch_size == "auto":
+            return min(200, n_train)
+        if self.batch_size > n_train:
+            warnings.warn(
+                "Got `batch_size` less than 1 or larger than "
+                "sample size. It is going to be clipped"
+            )
+        return int(np.clip(self.batch_size, 1, n_train))
 
     def _validation_split(self, network, X, Y, sample_weight, rng):
         """Hold out ``validation_fraction`` of the rows, as scikit-learn does.
 
-        Returns the training row indices and a callable giving the network's
-        ``(val_loss, val_score)`` on the held-out rows: the mean loss without
-        weight penalties, and the estimator's score. Only the held-out rows
-        are copied.
+        Returns the training row indices and the
+        :class:`~sknumpynn._training.settings.ValidationSet` of the held-out
+        rows (the mean loss without weight penalties, and the estimator's
+        score). Only the held-out rows are copied.
         """
         stratify = Y if is_classifier(self) and self.n_outputs_ == 1 else None
         train_index, val_index = train_test_split(
@@ -153,14 +170,7 @@ class StochasticFitMixin:
         y_val = self._decode(Y_val) if is_classifier(self) else Y_val
         sw_val = None if sample_weight is None else sample_weight[val_index]
 
-        loss = get_loss(self._loss())
-
-        def validation():
-            with np.errstate(over="ignore", invalid="ignore"):
-                P = network.predict(X_val)
-                val_loss = loss.value(Y_val, P, sw_val)
-            return val_loss, self._score_output(P, y_val, sw_val)
-
+        validation = ValidationSet(X_val, Y_val, y_val, sw_val, self._score_output)
         return train_index, validation
 
     # -- prediction --------------------------------------------------------

@@ -1,14 +1,33 @@
-"""Fit many of our estimators, each on its own data, as one batch of work.
+"""Fit many of our estimators, each on its own data, as stacked networks.
 
 :func:`fit_together` is the one entry point the search module
 (:mod:`sknumpynn.model_selection`) uses to train every candidate x fold. Its
 contract is exactness: each returned estimator equals what
 ``clone(estimator).fit(X, y, sample_weight=sample_weight)`` gives, and one
-failing fit never takes the others down. How the work is grouped (one stacked
-network per compatible group, ordinary fits for the rest) is its own business.
+failing fit never takes the others down.
+
+How: every fit is prepared exactly as its own ``fit`` would prepare it (data
+validation, initial weights, validation split, all drawn from its own random
+state), giving one :class:`~sknumpynn._training.settings.ModelRun` each. Runs
+whose network shape, solver and batch schedule agree form a stack, trained by
+one :class:`~sknumpynn._training.loop.Trainer` (the same loop as a single fit)
+as one network with a leading model axis; within a stack, runs with the same
+rows in the same order (the candidates of one fold with one random state) share
+every mini-batch gather and first-layer product. Everything else (``lbfgs``,
+callbacks, verbose output, dropout, sparse input, estimators that are not
+ours) is fitted one by one.
 """
 
+import hashlib
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn import get_config
 from sklearn.base import clone
+
+from sknumpynn._training.loop import Trainer
+from sknumpynn._training.setup import STOCHASTIC_SOLVERS
+from sknumpynn._utils.parallel import limited_blas_threads
 
 
 def fit_one(estimator, data):
@@ -32,6 +51,144 @@ def fit_one(estimator, data):
     return fitted, None
 
 
+def _stackable(estimator):
+    """Whether a fit can run inside a stack (else it is fitted on its own)."""
+    from sknumpynn._base import BaseNumpyMLP
+
+    return (
+        isinstance(estimator, BaseNumpyMLP)
+        and estimator.solver in STOCHASTIC_SOLVERS
+        and not estimator.callbacks
+        and not estimator.verbose
+        and not np.any(np.asarray(estimator.dropout, dtype=float))
+    )
+
+
+class _Prepared:
+    """One fit prepared as its own ``fit`` prepares it, ready to stack."""
+
+    def __init__(self, estimator, data):
+        X, y, sample_weight = self.data = data
+        self.estimator = est = clone(estimator)
+        est._validate_params()
+        self.prepared = est._prepare_fit(X, y, sample_weight, incremental=False)
+        network, X, Y, sample_weight, rng, _ = self.prepared
+        self.run = est._model_run(network, X, Y, sample_weight, rng, False)
+
+    def stack_key(self):
+        """Runs with equal keys can share one stacked network."""
+        run, optimizer = self.run, self.run.optimizer
+        network = run.network
+        return (
+            type(self.estimator),
+            network.layer_units,
+            network.activations,
+            network.output_activation,
+            network.dtype,
+            type(optimizer),
+            getattr(optimizer, "lr_schedule", None),
+            getattr(optimizer, "nesterov", None),
+            run.n_train,
+            run.validation is not None,
+            repr(run.settings.loss),
+            run.settings.batch_size,
+            run.settings.shuffle,
+            run.settings.monitor,
+            repr(run.settings.schedule),
+        )
+
+    def rows_key(self):
+        """Runs with equal keys (and equal ``X``) share their batches."""
+        run = self.run
+        state = run.rng.get_state()
+        digest = hashlib.blake2b(state[1].tobytes() + repr(state[2:]).encode())
+        for array in (run.Y, run.sample_weight, run.train_index):
+            if array is not None:
+                digest.update(np.ascontiguousarray(array).tobytes())
+        return (run.X.shape, run.X.dtype, digest.hexdigest())
+
+
+def _same_rows(a, b):
+    return a.run.X is b.run.X or np.array_equal(a.run.X, b.run.X)
+
+
+def _row_groups(members):
+    """Split prepared fits into groups sharing rows, order and weights."""
+    groups = []
+    for item in members:
+        for group in groups:
+            if group[0].rows_key() == item.rows_key() and _same_rows(group[0], item):
+                group.append(item)
+                break
+        else:
+            groups.append([item])
+    return groups
+
+
+def _stack_capacity(item):
+    """Models per stack whose per-batch buffers fit in ``working_memory``."""
+    network, settings = item.run.network, item.run.settings
+    per_model = network.dtype.itemsize * (
+        3 * settings.batch_size * sum(network.layer_units[1:]) + 6 * network.n_params
+    )
+    budget = get_config()["working_memory"] * 2**20
+    return max(1, int(budget // per_model))
+
+
+def _plan(prepared):
+    """Stacks (lists of row groups, at most one stack's capacity each)."""
+    by_key = {}
+    for item in prepared:
+        by_key.setdefault(item.stack_key(), []).append(item)
+    stacks = []
+    for members in by_key.values():
+        capacity, current, size = _stack_capacity(members[0]), [], 0
+        for group in _row_groups(members):
+            while group:
+                room = capacity - size
+                current.append(group[:room])
+                size += len(group[:room])
+                group = group[room:]
+                if size == capacity:
+                    stacks.append(current)
+                    current, size = [], 0
+        if current:
+            stacks.append(current)
+    return stacks
+
+
+def train_stack(groups):
+    """Train one stack: row groups of prepared fits, as one network.
+
+    Returns
+    -------
+    list of tuple
+        ``(fitted, error)`` per fit, groups flattened in order.
+    """
+    items = [item for group in groups for item in group]
+    runs = [item.run for item in items]
+    members, start = [], 0
+    for group in groups:
+        members.append(list(range(start, start + len(group))))
+        start += len(group)
+    try:
+        with limited_blas_threads():
+            Trainer(runs, members, [item.prepared.hooks for item in items]).run()
+    except Exception:  # noqa: BLE001 - never let one stack take its models down
+        return [fit_one(item.estimator, item.data) for item in items]
+    results = []
+    for item in items:
+        if item.run.error is not None:
+            results.append((None, item.run.error))
+            continue
+        item.estimator._optimizer = item.run.optimizer
+        try:
+            results.append((item.estimator._finish_fit(item.prepared), None))
+        except Exception as error:  # noqa: BLE001
+            results.append((None, error))
+    return results
+
+
 def fit_together(estimators, datasets, *, n_jobs=None, verbose=0):
     """Fit each estimator on its own ``(X, y, sample_weight)``.
 
@@ -42,7 +199,7 @@ def fit_together(estimators, datasets, *, n_jobs=None, verbose=0):
     datasets : list of tuple
         ``(X, y, sample_weight)`` per estimator; ``sample_weight`` may be None.
     n_jobs : int, default=None
-        Joblib workers over the groups of work.
+        Joblib workers; the tasks are the stacks (and the lone fits).
     verbose : int, default=0
         When positive, print how the fits were grouped.
 
@@ -56,8 +213,53 @@ def fit_together(estimators, datasets, *, n_jobs=None, verbose=0):
 
     if len(estimators) != len(datasets):
         raise ValueError("fit_together needs one dataset per estimator.")
+    results = [None] * len(estimators)
+    stacks, alone = plan_fits(estimators, datasets, results)
     if verbose > 0:
-        print(f"Fitting {len(estimators)} models one by one.")
-    return Parallel(n_jobs=n_jobs)(
-        delayed(fit_one)(est, data) for est, data in zip(estimators, datasets)
+        _describe(stacks, alone, len(estimators))
+    tasks = [delayed(train_stack)(groups) for groups in stacks]
+    tasks += [delayed(fit_one)(estimators[i], datasets[i]) for i in alone]
+    outputs = Parallel(n_jobs=n_jobs)(tasks)
+    for groups, output in zip(stacks, outputs):
+        items = [item for group in groups for item in group]
+        for item, result in zip(items, output):
+            results[item.index] = result
+    for index, result in zip(alone, outputs[len(stacks) :]):
+        results[index] = result
+    return results
+
+
+def plan_fits(estimators, datasets, results):
+    """Prepare every stackable fit and group them into stacks.
+
+    Returns
+    -------
+    stacks : list of list of list
+        Per stack, its row groups of prepared fits.
+    alone : list of int
+        Indices of the fits made one by one.
+    """
+    prepared, alone = [], []
+    for index, (estimator, data) in enumerate(zip(estimators, datasets)):
+        if not _stackable(estimator) or sp.issparse(data[0]):
+            alone.append(index)
+            continue
+        try:
+            item = _Prepared(estimator, data)
+        except Exception as error:  # noqa: BLE001 - this model's own error
+            results[index] = (None, error)
+            continue
+        item.index = index
+        prepared.append(item)
+    return _plan(prepared), alone
+
+
+def _describe(stacks, alone, n_fits):
+    sizes = [sum(len(group) for group in groups) for groups in stacks]
+    n_groups = sum(len(groups) for groups in stacks)
+    print(
+        f"Stacked {sum(sizes)} of {n_fits} fits into {len(stacks)} stacked "
+        f"network(s) of {sizes} models ({n_groups} groups sharing their batches); "
+        f"{len(alone)} fitted one by one (lbfgs, callbacks, verbose, dropout, "
+        "sparse input or not a sknumpynn estimator)."
     )

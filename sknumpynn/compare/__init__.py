@@ -209,45 +209,53 @@ def run(datasets, quick=False, data_home=None, progress=None):
             if progress:
                 progress.step(f"{name}: skipped ({exc})")
             continue
-        entry = {
-            "metric": task.metric,
-            "evaluation": task.evaluation,
-            "params": task.params,
-        }
-        for library in ("sknumpynn", "scikit-learn"):
-            model = task.build(_estimator(task, library, quick))
-            entry[library] = _evaluate(task, model, data, quick)
-            if progress:
-                score = entry[library]
-                progress.step(
-                    f"{name}: {library:<12} {task.metric} {score['mean']:.4f} "
-                    f"± {score['std']:.4f}, fit {score['fit_seconds']:.2f}s"
-                )
-        if task.baseline is not None:
-            entry["baseline"] = _evaluate(task, task.baseline(), data, quick)
-            entry["baseline"]["name"] = type(task.baseline()[-1]).__name__
-            if progress:
-                progress.step(f"{name}: baseline {entry['baseline']['mean']:.4f}")
-        if len(data) == 2:
-            entry["paired"] = _paired(task, entry, data, quick)
-        if task.grid is not None:
-            entry["grid"] = {}
-            for library in ("sknumpynn", "scikit-learn"):
-                estimator = _estimator(task, library, quick)
-                entry["grid"][library] = _grid_search(
-                    task, clone(estimator), data, quick
-                )
-                if progress:
-                    best = entry["grid"][library]
-                    progress.step(
-                        f"{name}: {library:<12} grid best {best['best_score']:.4f} "
-                        f"{best['best_params']} in {best['seconds']:.1f}s"
-                    )
-        entry["speedup"] = (
-            entry["scikit-learn"]["fit_seconds"] / entry["sknumpynn"]["fit_seconds"]
-        )
-        results[name] = entry
+        results[name] = _compare_task(task, data, quick, progress)
     return results
+
+
+def _compare_task(task, data, quick, progress):
+    """Every measurement of one dataset: both libraries, baseline, grids."""
+    entry = {"metric": task.metric, "evaluation": task.evaluation}
+    entry["params"] = task.params
+    for library in ("sknumpynn", "scikit-learn"):
+        model = task.build(_estimator(task, library, quick))
+        entry[library] = score = _evaluate(task, model, data, quick)
+        _tell(
+            progress,
+            f"{task.name}: {library:<12} {task.metric} {score['mean']:.4f} "
+            f"± {score['std']:.4f}, fit {score['fit_seconds']:.2f}s",
+        )
+    if task.baseline is not None:
+        entry["baseline"] = _evaluate(task, task.baseline(), data, quick)
+        entry["baseline"]["name"] = type(task.baseline()[-1]).__name__
+        _tell(progress, f"{task.name}: baseline {entry['baseline']['mean']:.4f}")
+    if len(data) == 2:
+        entry["paired"] = _paired(task, entry, data, quick)
+    if task.grid is not None:
+        entry["grid"] = _grid_searches(task, data, quick, progress)
+    entry["speedup"] = (
+        entry["scikit-learn"]["fit_seconds"] / entry["sknumpynn"]["fit_seconds"]
+    )
+    return entry
+
+
+def _grid_searches(task, data, quick, progress):
+    """The task's grid search around each library's MLP."""
+    grids = {}
+    for library in ("sknumpynn", "scikit-learn"):
+        estimator = _estimator(task, library, quick)
+        grids[library] = best = _grid_search(task, clone(estimator), data, quick)
+        _tell(
+            progress,
+            f"{task.name}: {library:<12} grid best {best['best_score']:.4f} "
+            f"{best['best_params']} in {best['seconds']:.1f}s",
+        )
+    return grids
+
+
+def _tell(progress, message):
+    if progress:
+        progress.step(message)
 
 
 def main(argv=None):

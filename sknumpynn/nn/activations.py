@@ -87,9 +87,9 @@ def softmax(Z):
 
     .. math:: f(z)_k = \frac{e^{z_k - \max_j z_j}}{\sum_i e^{z_i - \max_j z_j}}
     """
-    Z -= Z.max(axis=1, keepdims=True)
+    Z -= Z.max(axis=-1, keepdims=True)
     np.exp(Z, out=Z)
-    Z /= Z.sum(axis=1, keepdims=True)
+    Z /= Z.sum(axis=-1, keepdims=True)
     return Z
 
 

@@ -43,7 +43,10 @@ from scipy.special import xlogy
 
 
 def _weighted_mean(per_sample, sample_weight):
-    return float(np.average(per_sample, weights=sample_weight))
+    """Mean over the last (sample) axis: a float, or one value per model."""
+    if per_sample.ndim == 1:
+        return float(np.average(per_sample, weights=sample_weight))
+    return np.average(per_sample, axis=-1, weights=sample_weight)
 
 
 def _clip_probabilities(P):
@@ -53,12 +56,12 @@ def _clip_probabilities(P):
 
 def squared_error(Y, P, sample_weight=None):
     r"""Half squared error, :math:`\ell(y, p) = \tfrac12 (p - y)^2`."""
-    return 0.5 * _weighted_mean(np.square(P - Y).sum(axis=1), sample_weight)
+    return 0.5 * _weighted_mean(np.square(P - Y).sum(axis=-1), sample_weight)
 
 
 def poisson(Y, P, sample_weight=None):
     r"""Half Poisson deviance, :math:`\ell(y, p) = y \log(y / p) - y + p`."""
-    per_sample = (xlogy(Y, Y / P) - Y + P).sum(axis=1)
+    per_sample = (xlogy(Y, Y / P) - Y + P).sum(axis=-1)
     return _weighted_mean(per_sample, sample_weight)
 
 
@@ -69,7 +72,7 @@ def log_loss(Y, P, sample_weight=None):
     epsilon of their dtype) so a confident mistake costs a finite amount.
     """
     P = _clip_probabilities(P)
-    return _weighted_mean(-xlogy(Y, P).sum(axis=1), sample_weight)
+    return _weighted_mean(-xlogy(Y, P).sum(axis=-1), sample_weight)
 
 
 def binary_log_loss(Y, P, sample_weight=None):
@@ -78,13 +81,13 @@ def binary_log_loss(Y, P, sample_weight=None):
     .. math:: \ell(y, p) = -y \log p - (1 - y) \log (1 - p)
     """
     P = _clip_probabilities(P)
-    per_sample = -(xlogy(Y, P) + xlogy(1 - Y, 1 - P)).sum(axis=1)
+    per_sample = -(xlogy(Y, P) + xlogy(1 - Y, 1 - P)).sum(axis=-1)
     return _weighted_mean(per_sample, sample_weight)
 
 
 def absolute_error(Y, P, sample_weight=None):
     r"""Absolute error, :math:`\ell(y, p) = |p - y|` (median regression)."""
-    return _weighted_mean(np.abs(P - Y).sum(axis=1), sample_weight)
+    return _weighted_mean(np.abs(P - Y).sum(axis=-1), sample_weight)
 
 
 def huber(Y, P, sample_weight=None, delta=1.0):
@@ -96,7 +99,7 @@ def huber(Y, P, sample_weight=None, delta=1.0):
     """
     abs_r = np.abs(P - Y)
     quadratic = np.minimum(abs_r, delta)
-    per_sample = (quadratic * (abs_r - 0.5 * quadratic)).sum(axis=1)
+    per_sample = (quadratic * (abs_r - 0.5 * quadratic)).sum(axis=-1)
     return _weighted_mean(per_sample, sample_weight)
 
 

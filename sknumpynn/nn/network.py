@@ -6,22 +6,18 @@ Layer :math:`l` (``l = 0 .. L-1``) maps its input :math:`A_l` to
 
 with :math:`A_0 = X`, a hidden activation :math:`f_l` for every layer but
 the last (one name for all, or one per layer) and the output activation for
-the last. Back-propagation starts from the output delta of the loss (see
-:mod:`sknumpynn.nn.losses`; :math:`P - Y` for the canonical pairs) and walks
-back:
-
-.. math::
-
-    \Delta_L &= \frac{s \odot \partial \ell / \partial Z_L}{\sum_i s_i}, \\
-    \nabla W_l &= A_l^\top \Delta_{l+1} + \frac{\alpha}{\sum_i s_i} W_l
-        + \frac{\lambda_1}{\sum_i s_i} \operatorname{sign}(W_l),
-    \qquad \nabla b_l = \mathbf{1}^\top \Delta_{l+1}, \\
-    \Delta_l &= (\Delta_{l+1} W_l^\top) \odot f_l'(Z_l).
-
-The gradient of the first layer's input is never formed. All weights and
+the last; back-propagation is in :mod:`sknumpynn.nn.backprop`. All weights and
 biases are views into :attr:`Network.params` (all weights first, then all
 biases, as scikit-learn packs them), and the gradient has the same layout, so
 an optimizer step is a few whole-vector operations.
+
+**A stack of models.** ``Network(..., n_models=K)`` holds ``K`` networks of
+the same shape as one: ``params`` has shape ``(K, n_params)``, each weight
+``(K, fan_in, fan_out)`` and each bias ``(K, 1, fan_out)``, and every product
+above becomes one batched product per layer (BLAS once per model). The rows a
+batch brings may differ between groups of models (:class:`Rows`: the models of
+one cross-validation fold share their rows); everything else is the same code
+as for one network, which is the case ``n_models=None`` (no model axis).
 """
 
 import numpy as np
@@ -32,9 +28,9 @@ from sknumpynn.nn.activations import (
     HIDDEN_ACTIVATIONS,
     OUTPUT_ACTIVATIONS,
 )
-from sknumpynn.nn.forward import _dot, forward_pass, hidden_activations
+from sknumpynn.nn.batch import Rows, _product
+from sknumpynn.nn.forward import forward_pass, hidden_activations
 from sknumpynn.nn.init import glorot_uniform
-from sknumpynn.nn.losses import get_loss
 
 
 class Network:
@@ -52,17 +48,19 @@ class Network:
         Output activation.
     dtype : {numpy.float32, numpy.float64}
         Dtype of parameters, gradients and all computation.
+    n_models : int, default=None
+        Size of the leading model axis of a stack; None for one network.
 
     Attributes
     ----------
-    params : ndarray of shape (n_params,)
+    params : ndarray of shape (n_params,) or (n_models, n_params)
         All weights then all biases, flat.
     coefs : list of ndarray
-        ``coefs[l]`` of shape ``(layer_units[l], layer_units[l + 1])``, a view
-        into ``params``.
+        ``coefs[l]`` of shape ``(layer_units[l], layer_units[l + 1])`` (with a
+        leading model axis for a stack), a view into ``params``.
     intercepts : list of ndarray
-        ``intercepts[l]`` of shape ``(layer_units[l + 1],)``, a view into
-        ``params``.
+        ``intercepts[l]`` of shape ``(layer_units[l + 1],)`` (``(n_models, 1,
+        layer_units[l + 1])`` for a stack), a view into ``params``.
 
     Examples
     --------
@@ -78,17 +76,27 @@ class Network:
     >>> loss = net.loss_and_gradient(X, Y, "squared_error", 0.0, Workspace(net, 4))
     >>> bool(loss >= 0)
     True
+    >>> Network.stack([net, net]).coefs[0].shape  # two models, one array
+    (2, 3, 5)
     """
 
-    def __init__(self, layer_units, activation, output_activation, dtype=np.float64):
+    def __init__(
+        self,
+        layer_units,
+        activation,
+        output_activation,
+        dtype=np.float64,
+        n_models=None,
+    ):
         self.layer_units = tuple(int(u) for u in layer_units)
         self.activation = activation
         self.output_activation = output_activation
         self.dtype = np.dtype(dtype)
+        self.n_models = None if n_models is None else int(n_models)
         pairs = list(zip(self.layer_units[:-1], self.layer_units[1:]))
         self.n_coef_params = sum(i * o for i, o in pairs)
         self.n_params = self.n_coef_params + sum(self.layer_units[1:])
-        self.params = np.zeros(self.n_params, dtype=self.dtype)
+        self.params = np.zeros(self.lead + (self.n_params,), dtype=self.dtype)
         self.coefs, self.intercepts = self.unpack(self.params)
         self.activations = hidden_activations(activation, len(self.layer_units) - 2)
         self._hidden = [HIDDEN_ACTIVATIONS[name] for name in self.activations]
@@ -98,24 +106,26 @@ class Network:
     def __repr__(self):
         units = "-".join(map(str, self.layer_units))
         activation = self.activation
-        if not isinstance(activation, str):
-            activation = list(activation)
+        activation = activation if isinstance(activation, str) else list(activation)
+        stack = "" if self.n_models is None else f", n_models={self.n_models}"
         return (
             f"Network({units}, activation={activation!r}, "
-            f"output={self.output_activation!r}, dtype={self.dtype.name})"
+            f"output={self.output_activation!r}, dtype={self.dtype.name}{stack})"
         )
 
+    n_layers = property(lambda self: len(self.layer_units) - 1, doc="Weight layers.")
+
     @property
-    def n_layers(self):
-        """Number of weight layers."""
-        return len(self.layer_units) - 1
+    def lead(self):
+        """The leading shape of every array: ``()``, or ``(n_models,)``."""
+        return () if self.n_models is None else (self.n_models,)
 
     def unpack(self, flat):
-        """Split a flat vector laid out like :attr:`params` into per-layer views.
+        """Split a vector laid out like :attr:`params` into per-layer views.
 
         Parameters
         ----------
-        flat : ndarray of shape (n_params,)
+        flat : ndarray of shape (n_params,) or (n_models, n_params)
             A vector with the layout of :attr:`params` (e.g. a gradient).
 
         Returns
@@ -123,14 +133,17 @@ class Network:
         coefs, intercepts : list of ndarray
             Views into ``flat``; writing to them writes to ``flat``.
         """
+        lead = flat.shape[:-1]
+        bias_shape = lead + (1,) if lead else ()
         coefs, intercepts = [], []
         start = 0
         for fan_in, fan_out in zip(self.layer_units[:-1], self.layer_units[1:]):
             end = start + fan_in * fan_out
-            coefs.append(flat[start:end].reshape(fan_in, fan_out))
+            coefs.append(flat[..., start:end].reshape(lead + (fan_in, fan_out)))
             start = end
         for fan_out in self.layer_units[1:]:
-            intercepts.append(flat[start : start + fan_out])
+            bias = flat[..., start : start + fan_out]
+            intercepts.append(bias.reshape(bias_shape + (fan_out,)))
             start += fan_out
         return coefs, intercepts
 
@@ -161,6 +174,53 @@ class Network:
             dst[...] = src
         return net
 
+    @classmethod
+    def stack(cls, networks):
+        """One stacked network holding a copy of each network's parameters.
+
+        Parameters
+        ----------
+        networks : list of Network
+            Of one shape, activations and dtype, without a model axis.
+
+        Returns
+        -------
+        Network
+            Model ``k`` of the stack is ``networks[k]``.
+        """
+        first = networks[0]
+        net = cls(
+            first.layer_units,
+            first.activation,
+            first.output_activation,
+            first.dtype,
+            n_models=len(networks),
+        )
+        for row, network in zip(net.params, networks):
+            row[...] = network.params
+        return net
+
+    def take(self, models):
+        """A new stack of the given models (parameters copied).
+
+        Parameters
+        ----------
+        models : array-like of int
+
+        Returns
+        -------
+        Network
+        """
+        net = Network(
+            self.layer_units,
+            self.activation,
+            self.output_activation,
+            self.dtype,
+            n_models=len(models),
+        )
+        np.take(self.params, models, axis=0, out=net.params)
+        return net
+
     def initialize(self, rng):
         """Glorot-uniform initialisation, in scikit-learn's draw order.
 
@@ -182,35 +242,45 @@ class Network:
             W[...], b[...] = glorot_uniform(rng, fan_in, fan_out, activation)
         return self
 
-    def forward(self, X, buffers, dropout_masks=None, scratch=None):
+    def forward(self, X, buffers, dropout_masks=None, scratch=None, models=...):
         r"""Forward pass, writing each layer's output into ``buffers``.
 
         Parameters
         ----------
-        X : {ndarray, sparse matrix} of shape (n_samples, n_features)
+        X : {ndarray, sparse matrix} of shape (n_samples, n_features), or list of Rows
+            The batch; for a stack whose groups of models see different rows,
+            one :class:`Rows` per group.
         buffers : list of ndarray
-            ``buffers[l]`` of shape ``(n_samples, layer_units[l + 1])``.
+            ``buffers[l]`` of shape ``(n_samples, layer_units[l + 1])`` (with
+            the leading model axis of a stack).
         dropout_masks : list, default=None
-            One entry per hidden layer: None, or ``(mask, keep)`` where
-            ``mask`` holds :math:`m / q` (:math:`m \in \{0, 1\}` drawn with
-            :math:`P(m = 1) = q`, the keep probability ``keep``). Inverted
-            dropout: the hidden output becomes :math:`A \odot m / q`, so
-            nothing changes at prediction time.
+            Per hidden layer None, or ``(mask, keep)`` with ``mask`` holding
+            :math:`m / q` (:math:`m \in \{0, 1\}`, :math:`P(m = 1) = q =`
+            ``keep``): inverted dropout, :math:`A \odot m / q`.
         scratch : list of ndarray, default=None
             One buffer per hidden layer, shaped like its output, for the
             activation's intermediates; a GELU layer's keeps the pre-activation
-            for :meth:`backward`. None allocates them.
+            for the backward pass. None allocates them.
+        models : slice, default=...
+            The models of a stack to run (``buffers`` sized for them; the
+            groups' ``models`` count within them); all by default.
 
         Returns
         -------
         activations : list of ndarray
             ``[X, A_1, ..., A_L]``; the last entry holds the predictions.
         """
-        activations = [X]
+        groups = X if isinstance(X, list) else [Rows(..., X, None, None)]
         if scratch is None:
             scratch = [np.empty_like(Z) for Z in buffers[:-1]]
-        for layer, (W, b, Z) in enumerate(zip(self.coefs, self.intercepts, buffers)):
-            _dot(activations[-1], W, out=Z)
+        coefs = [W[models] for W in self.coefs]
+        intercepts = [b[models] for b in self.intercepts]
+        for group in groups:  # the first layer: each group's own rows
+            _product(group.X, coefs[0][group.models], buffers[0][group.models])
+        activations = [X]
+        for layer, (W, b, Z) in enumerate(zip(coefs, intercepts, buffers)):
+            if layer > 0:
+                _product(activations[-1], W, out=Z)
             Z += b
             if layer == self.n_layers - 1:
                 self._output(Z)
@@ -221,29 +291,36 @@ class Network:
             activations.append(Z)
         return activations
 
-    def predict(self, X, batch_size=None):
+    def predict(self, X, batch_size=None, models=slice(None)):
         """Network output for ``X``; see :func:`forward_pass`.
 
         Parameters
         ----------
         X : {ndarray, sparse matrix} of shape (n_samples, n_features)
         batch_size : int, default=None
-            Rows per chunk; all at once when None.
+            Rows per chunk; all at once when None (always, for a stack).
+        models : slice, default=slice(None)
+            The models of a stack to run.
 
         Returns
         -------
         P : ndarray of shape (n_samples, n_outputs)
+            With the leading model axis of a stack.
         """
-        return forward_pass(
-            X,
-            self.coefs,
-            self.intercepts,
-            self.activations,
-            self.output_activation,
-            batch_size,
-        )
+        if self.n_models is None:
+            return forward_pass(
+                X,
+                self.coefs,
+                self.intercepts,
+                self.activations,
+                self.output_activation,
+                batch_size,
+            )
+        shape = (len(range(self.n_models)[models]), X.shape[0])
+        buffers = [np.empty(shape + (u,), self.dtype) for u in self.layer_units[1:]]
+        return self.forward(X, buffers, models=models)[-1]
 
-    def penalty(self, alpha, sw_sum, l1=0.0):
+    def penalty(self, alpha, sw_sum, l1=0.0, scratch=None):
         r"""Weight penalty, see :mod:`sknumpynn.nn.regularizers`.
 
         .. math:: \frac{\alpha}{2 S} \sum_l \|W_l\|_F^2
@@ -251,21 +328,24 @@ class Network:
 
         Parameters
         ----------
-        alpha : float
-            L2 strength.
-        sw_sum : float
+        alpha, l1 : float or ndarray of shape (n_models,)
+            L2 and L1 strengths.
+        sw_sum : float or ndarray of shape (n_models,)
             :math:`S`, the batch's total sample weight.
-        l1 : float, default=0.0
-            L1 strength.
+        scratch : ndarray shaped like :attr:`params`, default=None
 
         Returns
         -------
-        float
+        float, or ndarray of shape (n_models,) for a stack
         """
-        coefs = self.params[: self.n_coef_params]
-        value = regularizers.l2_penalty(coefs, alpha, sw_sum) if alpha else 0.0
-        if l1:
-            value += regularizers.l1_penalty(coefs, l1, sw_sum)
+        n = self.n_coef_params
+        coefs = self.params[..., :n]
+        tmp = None if scratch is None else scratch[..., :n]
+        value = 0.0
+        if regularizers.nonzero(alpha):
+            value = regularizers.l2_penalty(coefs, alpha, sw_sum, tmp)
+        if regularizers.nonzero(l1):
+            value = value + regularizers.l1_penalty(coefs, l1, sw_sum, tmp)
         return value
 
     def loss_and_gradient(
@@ -280,7 +360,10 @@ class Network:
         dropout_masks=None,
         l1=0.0,
     ):
-        """Forward and backward pass over one batch.
+        """Forward and backward pass over one batch that every model sees.
+
+        A front of :func:`sknumpynn.nn.backprop.batch_gradient` (which the
+        training loop calls) with the penalties as two floats.
 
         Parameters
         ----------
@@ -288,115 +371,31 @@ class Network:
         Y : ndarray of shape (n_samples, n_outputs)
             Targets, same dtype as the network.
         loss : str or sknumpynn.nn.losses.Loss
-            A loss (or the name of one) whose output activation is this
-            network's output activation.
-        alpha : float
-            L2 penalty strength.
+            A loss whose output activation is this network's.
+        alpha, l1 : float
+            L2 and L1 penalty strengths.
         workspace : Workspace
-            Preallocated buffers for at least ``n_samples`` rows; its ``grad``
-            receives the gradient (same layout as :attr:`params`).
+            Buffers for at least ``n_samples`` rows; its ``grad`` receives
+            the gradient (same layout as :attr:`params`).
         sample_weight : ndarray of shape (n_samples,), default=None
         compute_loss : bool, default=True
             If False, skip the loss value (returns None) and save its cost.
         dropout_masks : list, default=None
             Dropout masks of the hidden layers (see :meth:`forward`).
-        l1 : float, default=0.0
-            L1 penalty strength.
 
         Returns
         -------
         loss : float or None
-            Mean loss over the batch, with the weight penalties.
+            Mean loss with the weight penalties (one per model for a stack).
         """
-        loss = get_loss(loss)
-        n_samples = X.shape[0]
-        sw_sum = n_samples if sample_weight is None else float(sample_weight.sum())
-        if sw_sum == 0:  # a batch of zero-weight rows carries no information
-            workspace.grad[...] = 0
-            return 0.0
-        buffers, _, scratch = workspace.rows(n_samples)
-        activations = self.forward(X, buffers, dropout_masks, scratch)
-        value = None
-        if compute_loss:
-            value = loss.value(Y, activations[-1], sample_weight)
-            value += self.penalty(alpha, sw_sum, l1)
-        self.backward(
-            activations,
-            Y,
-            alpha,
+        from sknumpynn.nn.backprop import Penalty, batch_gradient
+
+        return batch_gradient(
+            self,
+            [Rows(..., X, Y, sample_weight)],
+            loss,
             workspace,
-            sample_weight,
-            sw_sum,
+            Penalty(alpha, l1),
             dropout_masks,
-            l1=l1,
-            loss=loss,
-            scratch=scratch,
+            compute_loss,
         )
-        return value
-
-    def backward(
-        self,
-        activations,
-        Y,
-        alpha,
-        workspace,
-        sample_weight,
-        sw_sum,
-        dropout_masks=None,
-        l1=0.0,
-        loss="squared_error",
-        scratch=None,
-    ):
-        r"""Back-propagate from the output delta into ``workspace.grad``.
-
-        Overwrites the activations (used as scratch once they are consumed).
-        ``loss`` only matters through its output delta, which is
-        :math:`P - Y` for every canonical pair; ``scratch`` is the list
-        :meth:`forward` was given (GELU layers read their pre-activations).
-        Through a dropped-out layer,
-        :math:`\Delta_l = (\Delta_{l+1} W_l^\top) \odot f'(Z_l) \odot m / q`,
-        with :math:`f'` evaluated on the undropped output :math:`A = q A' / m`
-        of the kept units.
-
-        Parameters
-        ----------
-        activations : list of ndarray
-            What :meth:`forward` returned.
-        Y : ndarray of shape (n_samples, n_outputs)
-        alpha : float
-        workspace : Workspace
-        sample_weight : ndarray of shape (n_samples,) or None
-        sw_sum : float
-            Total sample weight of the batch.
-        dropout_masks : list, default=None
-        l1 : float, default=0.0
-        loss : str or Loss, default='squared_error'
-        scratch : list of ndarray, default=None
-        """
-        n_samples = Y.shape[0]
-        grad_coefs, grad_intercepts = workspace.grad_coefs, workspace.grad_intercepts
-        deltas = workspace.rows(n_samples).deltas
-        delta = get_loss(loss).output_delta(Y, activations[-1])
-        if sample_weight is not None:
-            delta *= sample_weight[:, np.newaxis]
-        delta *= 1.0 / sw_sum
-        for layer in range(self.n_layers - 1, -1, -1):
-            _dot(activations[layer].T, delta, out=grad_coefs[layer])
-            np.sum(delta, axis=0, out=grad_intercepts[layer])
-            if layer > 0:
-                previous = deltas[layer - 1]
-                np.matmul(delta, self.coefs[layer].T, out=previous)
-                masked = dropout_masks and dropout_masks[layer - 1] is not None
-                if masked:  # undo the 1/q scaling for f'(Z); dropped units stay 0
-                    activations[layer] *= dropout_masks[layer - 1][1]
-                Z = None if scratch is None else scratch[layer - 1]
-                self._derivatives[layer - 1](activations[layer], previous, Z)
-                if masked:
-                    previous *= dropout_masks[layer - 1][0]
-                delta = previous
-        n = self.n_coef_params
-        coefs, grad, tmp = self.params[:n], workspace.grad[:n], workspace.scratch[:n]
-        if alpha:
-            regularizers.add_l2_gradient(coefs, grad, alpha, sw_sum, tmp)
-        if l1:
-            regularizers.add_l1_gradient(coefs, grad, l1, sw_sum, tmp)

@@ -7,63 +7,17 @@ scikit-learn's update rules and schedules exactly, so the same gradients give
 the same parameters; :class:`RMSprop`, :class:`Adagrad` and :class:`AdamW`
 complete the set. Every optimizer's ``learning_rate`` is its current base
 rate :math:`\eta`, which an epoch schedule (:mod:`sknumpynn.nn.schedules`)
-may set between epochs.
+may set between epochs. State, stacking and hyperparameters live in
+:mod:`sknumpynn.nn.optimizer_base`; each ``step`` below is its formula, and
+works unchanged on a stack of models whose hyperparameters are columns.
 """
-
-import math
 
 import numpy as np
 
-
-class _Optimizer:
-    """Shared epoch hooks: no schedule of its own; a stall stops training."""
-
-    def __init__(self, n_params, dtype, learning_rate_init):
-        self.learning_rate_init = learning_rate_init
-        self.learning_rate = float(learning_rate_init)
-        self._scratch = np.empty(n_params, dtype=dtype)
-
-    def step(self, params, grad):
-        """Update ``params`` in place from the gradient ``grad``.
-
-        Parameters
-        ----------
-        params : ndarray of shape (n_params,)
-            The flat parameter vector, updated in place.
-        grad : ndarray of shape (n_params,)
-            Its gradient.
-        """
-        raise NotImplementedError
-
-    def iteration_ends(self, time_step):
-        """Epoch-end hook (scikit-learn's name); nothing to do by default.
-
-        Parameters
-        ----------
-        time_step : int
-            Training samples seen so far.
-        """
-
-    def trigger_stopping(self, msg, verbose):
-        """Training stalled: stop.
-
-        Parameters
-        ----------
-        msg : str
-            What stalled, printed when ``verbose``.
-        verbose : bool
-
-        Returns
-        -------
-        stop : bool
-            Always True.
-        """
-        if verbose:
-            print(msg + " Stopping.")
-        return True
+from sknumpynn.nn.optimizer_base import Optimizer, hyperparameter, nonzero, power, sqrt
 
 
-class SGD(_Optimizer):
+class SGD(Optimizer):
     r"""Stochastic gradient descent with momentum and Nesterov's momentum.
 
     With learning rate :math:`\eta` and momentum :math:`\mu`:
@@ -101,6 +55,9 @@ class SGD(_Optimizer):
     array([0.9, 1. , 1.1])
     """
 
+    buffers = ("velocity",)
+    hyperparameters = Optimizer.hyperparameters + ("momentum", "power_t")
+
     def __init__(
         self,
         n_params,
@@ -120,20 +77,21 @@ class SGD(_Optimizer):
 
     def __repr__(self):
         return (
-            f"SGD(learning_rate={self.learning_rate:g}, momentum={self.momentum}, "
+            f"SGD(learning_rate={self._describe('learning_rate')}, "
+            f"momentum={self._describe('momentum')}, "
             f"nesterov={self.nesterov}, schedule={self.lr_schedule!r})"
         )
 
     def step(self, params, grad):
-        # The update rule is in the class docstring.
+        # v <- mu v - eta g;  theta <- theta + v  (Nesterov: + mu v - eta g)
         v, scaled_grad = self.velocity, self._scratch
-        np.multiply(grad, float(self.learning_rate), out=scaled_grad)
-        v *= float(self.momentum)
+        momentum = self._factor(self.momentum)
+        np.multiply(grad, self._factor(self.learning_rate), out=scaled_grad)
+        v *= momentum
         v -= scaled_grad
         if self.nesterov:
             params -= scaled_grad
-            scaled_grad[...] = v
-            scaled_grad *= float(self.momentum)
+            np.multiply(v, momentum, out=scaled_grad)
             params += scaled_grad
         else:
             params += v
@@ -146,12 +104,13 @@ class SGD(_Optimizer):
         time_step : int
             Training samples seen so far, :math:`t`.
         """
-        if self.lr_schedule == "invscaling":
-            self.learning_rate = (
-                float(self.learning_rate_init) / (time_step + 1) ** self.power_t
-            )
+        if self.lr_schedule == "invscaling":  # eta_t = eta_0 / (t + 1)^p
+            # Python's pow, model by model: NumPy's power can differ by an ulp.
+            pairs = np.broadcast(self.learning_rate_init, self.power_t)
+            rates = [float(eta) / (time_step + 1) ** float(p) for eta, p in pairs]
+            self.learning_rate = hyperparameter(np.reshape(rates, pairs.shape))
 
-    def trigger_stopping(self, msg, verbose):
+    def trigger_stopping(self, msg, verbose, model=None):
         """Training stalled: stop, or for ``adaptive`` divide the rate by 5.
 
         Parameters
@@ -159,6 +118,8 @@ class SGD(_Optimizer):
         msg : str
             What stalled, printed when ``verbose``.
         verbose : bool
+        model : int, default=None
+            Which model of a stack stalled.
 
         Returns
         -------
@@ -166,17 +127,17 @@ class SGD(_Optimizer):
         """
         if self.lr_schedule != "adaptive":
             return super().trigger_stopping(msg, verbose)
-        if self.learning_rate <= 1e-6:
-            if verbose:
-                print(msg + " Learning rate too small. Stopping.")
-            return True
-        self.learning_rate /= 5.0
+        rate = self.learning_rate
+        rate = float(rate if np.ndim(rate) == 0 else rate[model, 0])
+        if rate <= 1e-6:
+            return super().trigger_stopping(msg + " Learning rate too small.", verbose)
+        self.set_hyperparameter("learning_rate", model, rate / 5.0)
         if verbose:
-            print(msg + f" Setting learning rate to {self.learning_rate:f}")
+            print(msg + f" Setting learning rate to {rate / 5.0:f}")
         return False
 
 
-class Adam(_Optimizer):
+class Adam(Optimizer):
     r"""Adam (Kingma & Ba, 2014), with bias correction folded into the rate.
 
     .. math::
@@ -186,19 +147,11 @@ class Adam(_Optimizer):
         \eta_t &= \eta \frac{\sqrt{1 - \beta_2^t}}{1 - \beta_1^t}, \qquad
         \theta \leftarrow \theta - \eta_t \frac{m}{\sqrt{v} + \epsilon}.
 
-    To save two of the twelve passes over the parameters that a step costs
-    in NumPy, the moments are stored unnormalised,
-    :math:`M = m / (1 - \beta_1)` and :math:`V = v / (1 - \beta_2)`, so that
-    :math:`M \leftarrow \beta_1 M + g` and
-    :math:`V \leftarrow \beta_2 V + g^2`, and the constants move into the
-    step:
-
-    .. math:: \theta \leftarrow \theta - \eta_t
-        \frac{1 - \beta_1}{\sqrt{1 - \beta_2}}
-        \frac{M}{\sqrt{V} + \epsilon / \sqrt{1 - \beta_2}},
-
-    which is the same update. :attr:`m` and :attr:`v` give the textbook
-    moments.
+    Two passes over the parameters cheaper, the moments are stored as
+    :math:`M = m / (1 - \beta_1)`, :math:`V = v / (1 - \beta_2)`
+    (:attr:`m`, :attr:`v` give the textbook ones), and the same update reads
+    :math:`\theta \leftarrow \theta - \eta_t \frac{1 - \beta_1}{r}
+    \frac{M}{\sqrt{V} + \epsilon / r}`, :math:`r = \sqrt{1 - \beta_2}`.
 
     Parameters
     ----------
@@ -219,6 +172,9 @@ class Adam(_Optimizer):
     array([-0.01,  0.01])
     """
 
+    buffers = ("_M", "_V")
+    hyperparameters = Optimizer.hyperparameters + ("beta_1", "beta_2", "epsilon")
+
     def __init__(
         self,
         n_params,
@@ -236,9 +192,9 @@ class Adam(_Optimizer):
 
     def __repr__(self):
         return (
-            f"{type(self).__name__}(learning_rate={self.learning_rate:g}, "
-            f"beta_1={self.beta_1}, "
-            f"beta_2={self.beta_2}, epsilon={self.epsilon:g}, t={self.t})"
+            f"{type(self).__name__}(learning_rate={self._describe('learning_rate')}, "
+            f"beta_1={self._describe('beta_1')}, beta_2={self._describe('beta_2')}, "
+            f"epsilon={self._describe('epsilon')}, t={self.t})"
         )
 
     @property
@@ -252,26 +208,23 @@ class Adam(_Optimizer):
         return self._V * (1 - self.beta_2)
 
     def step(self, params, grad):
-        # The update rule is in the class docstring.
+        # M <- b1 M + g;  V <- b2 V + g^2;  theta <- theta - eta_t (1 - b1) / r
+        #   * M / (sqrt(V) + eps / r), with r = sqrt(1 - b2) (class docstring)
         self.t += 1
+        beta_1, beta_2 = self.beta_1, self.beta_2
         M, V, tmp = self._M, self._V, self._scratch
-        M *= self.beta_1
+        M *= self._factor(beta_1)
         M += grad
-        V *= self.beta_2
+        V *= self._factor(beta_2)
         np.square(grad, out=tmp)
         V += tmp
-        # Python floats, not NumPy float64 scalars: under NumPy 2's promotion
-        # rules a float64 scalar would turn every float32 pass into a cast.
-        rate = float(
-            self.learning_rate
-            * math.sqrt(1 - self.beta_2**self.t)
-            / (1 - self.beta_1**self.t)
-        )
-        root = math.sqrt(1 - self.beta_2)
+        t = self.t
+        rate = self.learning_rate * sqrt(1 - power(beta_2, t)) / (1 - power(beta_1, t))
+        root = sqrt(1 - beta_2)
         np.sqrt(V, out=tmp)
-        tmp += self.epsilon / root
+        tmp += self._factor(self.epsilon / root)
         np.divide(M, tmp, out=tmp)
-        tmp *= rate * (1 - self.beta_1) / root
+        tmp *= self._factor(rate * (1 - beta_1) / root)
         params -= tmp
 
 
@@ -312,6 +265,8 @@ class AdamW(Adam):
     array([0.95, 0.95, 1.  ])
     """
 
+    hyperparameters = Adam.hyperparameters + ("weight_decay",)
+
     def __init__(
         self,
         n_params,
@@ -328,14 +283,14 @@ class AdamW(Adam):
         self.n_decayed = n_params if n_decayed is None else n_decayed
 
     def step(self, params, grad):
-        # Decay the weights, then take an Adam step.
-        if self.weight_decay:
-            shrink = float(1.0 - self.learning_rate * self.weight_decay)
-            params[: self.n_decayed] *= shrink
+        # W <- (1 - eta lambda) W, then an Adam step.
+        if nonzero(self.weight_decay):
+            shrink = self._factor(1.0 - self.learning_rate * self.weight_decay)
+            params[..., : self.n_decayed] *= shrink
         super().step(params, grad)
 
 
-class RMSprop(_Optimizer):
+class RMSprop(Optimizer):
     r"""RMSprop (Tieleman & Hinton, 2012).
 
     .. math::
@@ -363,6 +318,9 @@ class RMSprop(_Optimizer):
     array([-0.02,  0.02])
     """
 
+    buffers = ("v",)
+    hyperparameters = Optimizer.hyperparameters + ("rho", "epsilon")
+
     def __init__(
         self, n_params, dtype, learning_rate_init=0.001, rho=0.9, epsilon=1e-8
     ):
@@ -372,25 +330,25 @@ class RMSprop(_Optimizer):
 
     def __repr__(self):
         return (
-            f"RMSprop(learning_rate={self.learning_rate:g}, rho={self.rho}, "
-            f"epsilon={self.epsilon:g})"
+            f"RMSprop(learning_rate={self._describe('learning_rate')}, "
+            f"rho={self._describe('rho')}, epsilon={self._describe('epsilon')})"
         )
 
     def step(self, params, grad):
-        # The update rule is in the class docstring.
+        # v <- rho v + (1 - rho) g^2;  theta <- theta - eta g / (sqrt(v) + eps)
         v, tmp = self.v, self._scratch
-        v *= self.rho
+        v *= self._factor(self.rho)
         np.square(grad, out=tmp)
-        tmp *= 1.0 - self.rho
+        tmp *= self._factor(1.0 - self.rho)
         v += tmp
         np.sqrt(v, out=tmp)
-        tmp += self.epsilon
+        tmp += self._factor(self.epsilon)
         np.divide(grad, tmp, out=tmp)
-        tmp *= self.learning_rate
+        tmp *= self._factor(self.learning_rate)
         params -= tmp
 
 
-class Adagrad(_Optimizer):
+class Adagrad(Optimizer):
     r"""Adagrad (Duchi, Hazan & Singer, 2011).
 
     .. math::
@@ -416,6 +374,9 @@ class Adagrad(_Optimizer):
     array([-0.1,  0.1])
     """
 
+    buffers = ("G",)
+    hyperparameters = Optimizer.hyperparameters + ("epsilon",)
+
     def __init__(self, n_params, dtype, learning_rate_init=0.01, epsilon=1e-8):
         super().__init__(n_params, dtype, learning_rate_init)
         self.epsilon = float(epsilon)
@@ -423,16 +384,17 @@ class Adagrad(_Optimizer):
 
     def __repr__(self):
         return (
-            f"Adagrad(learning_rate={self.learning_rate:g}, epsilon={self.epsilon:g})"
+            f"Adagrad(learning_rate={self._describe('learning_rate')}, "
+            f"epsilon={self._describe('epsilon')})"
         )
 
     def step(self, params, grad):
-        # The update rule is in the class docstring.
+        # G <- G + g^2;  theta <- theta - eta g / (sqrt(G) + eps)
         G, tmp = self.G, self._scratch
         np.square(grad, out=tmp)
         G += tmp
         np.sqrt(G, out=tmp)
-        tmp += self.epsilon
+        tmp += self._factor(self.epsilon)
         np.divide(grad, tmp, out=tmp)
-        tmp *= self.learning_rate
+        tmp *= self._factor(self.learning_rate)
         params -= tmp

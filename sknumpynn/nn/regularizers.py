@@ -12,31 +12,63 @@ and its gradient with respect to the weights gains
 (the subgradient 0 at :math:`w = 0`). Biases are never penalised. ``coefs``
 below is the flat vector of all weights; the gradient functions add into
 ``grad`` through ``scratch`` and allocate nothing.
+
+For a stack of models (a :class:`~sknumpynn.nn.Network` with ``n_models``)
+``coefs`` has shape ``(n_models, n_weights)``: each penalty is then one value
+per model, and ``alpha``, ``l1`` and :math:`S` may be per-model vectors.
 """
 
 import numpy as np
 
 
-def l2_penalty(coefs, alpha, sw_sum):
-    r""":math:`\frac{\alpha}{2 S} \|w\|_2^2`."""
-    return 0.5 * alpha * float(np.dot(coefs, coefs)) / sw_sum
+def _factor(value, coefs):
+    """A scalar as a Python float; per-model values as a column in the dtype
+    of ``coefs`` (what a Python float becomes under NumPy 2's promotion)."""
+    if np.ndim(value) == 0:
+        return float(value)
+    return np.asarray(value, dtype=coefs.dtype).reshape(-1, 1)
+
+
+def _sum_of(values):
+    """Sum over the weights: a float for one model, one float per model.
+
+    The same pairwise summation for one model and for each row of a stack, so
+    a stacked model's penalty is its single fit's to the last bit.
+    """
+    if values.ndim == 1:
+        return float(values.sum())
+    return values.sum(axis=-1).astype(np.float64)
+
+
+def l2_penalty(coefs, alpha, sw_sum, scratch=None):
+    r""":math:`\frac{\alpha}{2 S} \|w\|_2^2` (``scratch``, shaped like
+    ``coefs``, avoids a temporary)."""
+    squares = np.square(coefs, out=scratch)
+    return 0.5 * alpha * _sum_of(squares) / sw_sum
 
 
 def add_l2_gradient(coefs, grad, alpha, sw_sum, scratch):
     r"""``grad += alpha / S * coefs``."""
     # Through a NumPy scratch buffer, not scipy.linalg.blas.axpy: SciPy's
     # wheels bundle a second OpenBLAS whose threads then fight NumPy's.
-    np.multiply(coefs, float(alpha / sw_sum), out=scratch)
+    np.multiply(coefs, _factor(np.divide(alpha, sw_sum), coefs), out=scratch)
     grad += scratch
 
 
-def l1_penalty(coefs, l1, sw_sum):
+def l1_penalty(coefs, l1, sw_sum, scratch=None):
     r""":math:`\frac{\lambda_1}{S} \|w\|_1`."""
-    return l1 * float(np.abs(coefs).sum()) / sw_sum
+    return l1 * _sum_of(np.abs(coefs, out=scratch)) / sw_sum
 
 
 def add_l1_gradient(coefs, grad, l1, sw_sum, scratch):
     r"""``grad += l1 / S * sign(coefs)``."""
     np.sign(coefs, out=scratch)
-    scratch *= float(l1 / sw_sum)
+    scratch *= _factor(np.divide(l1, sw_sum), coefs)
     grad += scratch
+
+
+def nonzero(strength):
+    """Whether a strength (a float or a per-model vector) penalises anything."""
+    if isinstance(strength, float | int):
+        return bool(strength)
+    return bool(np.any(strength))

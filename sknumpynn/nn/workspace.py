@@ -39,18 +39,19 @@ class Workspace:
     def __init__(self, network, batch_size):
         units, dtype = network.layer_units, network.dtype
         self.batch_size = int(batch_size)
-        self._layers = [np.empty((self.batch_size, u), dtype) for u in units[1:]]
-        self._deltas = [np.empty((self.batch_size, u), dtype) for u in units[1:-1]]
+        rows = network.lead + (self.batch_size,)  # a stack's buffers: per model
+        self._layers = [np.empty(rows + (u,), dtype) for u in units[1:]]
+        self._deltas = [np.empty(rows + (u,), dtype) for u in units[1:-1]]
         # The forward pass's scratch: a layer's error buffer is free until
         # the backward pass, except where the pre-activation must survive.
         self._scratch = [
-            np.empty((self.batch_size, u), dtype) if name in NEEDS_PREACTIVATION else d
+            np.empty(rows + (u,), dtype) if name in NEEDS_PREACTIVATION else d
             for name, u, d in zip(network.activations, units[1:-1], self._deltas)
         ]
         self._groups = (self._layers, self._deltas, self._scratch)
         self._rows, self._rows_for = None, None
-        self.grad = np.zeros(network.n_params, dtype=dtype)
-        self.scratch = np.empty(network.n_params, dtype=dtype)
+        self.grad = np.zeros(network.params.shape, dtype=dtype)
+        self.scratch = np.empty(network.params.shape, dtype=dtype)
         self.grad_coefs, self.grad_intercepts = network.unpack(self.grad)
 
     def rows(self, n_samples):
@@ -70,7 +71,7 @@ class Workspace:
         """
         if n_samples != self._rows_for:  # views are cached: most batches are full
             self._rows = BatchBuffers(
-                *([buf[:n_samples] for buf in group] for group in self._groups)
+                *([buf[..., :n_samples, :] for buf in group] for group in self._groups)
             )
             self._rows_for = n_samples
         return self._rows

@@ -1,0 +1,180 @@
+"""What one stochastic fit needs, gathered once from the estimator.
+
+:class:`TrainingSettings` is the frozen set of choices (loss, penalties,
+batches, stopping rules) the loop reads; :class:`ModelRun` is one model's
+training: its settings, its data, the object that receives the fitted
+attributes, its network and its optimizer. The trainer
+(:class:`~sknumpynn._training.loop.Trainer`) runs one run, or a stack of
+compatible runs as one network.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from sknumpynn.nn.backprop import Penalty
+from sknumpynn.nn.losses import Loss
+
+
+@dataclass(frozen=True)
+class TrainingSettings:
+    """The choices of one stochastic fit, as scikit-learn's MLP names them.
+
+    Parameters
+    ----------
+    loss : Loss
+        The engine loss.
+    penalty : Penalty
+        ``alpha`` (L2) and ``l1`` strengths.
+    batch_size : int
+        Rows per mini-batch (already clipped to the training rows).
+    max_iter : int
+        Epochs at most.
+    shuffle : bool
+        Shuffle the rows every epoch.
+    tol, n_iter_no_change
+        Stop after ``n_iter_no_change`` epochs without an improvement of
+        ``tol`` (of the training loss, or of what ``monitor`` names).
+    incremental : bool, default=False
+        One epoch only (``partial_fit``).
+    verbose : bool, default=False
+        Print the stall messages.
+    monitor : {'val_score', 'val_loss'}, default='val_score'
+        What early stopping follows.
+    schedule : callable, default=None
+        Epoch schedule ``(learning_rate_init, epoch, max_iter) -> rate``.
+
+    Examples
+    --------
+    >>> from sknumpynn.nn import Loss
+    >>> from sknumpynn.nn.backprop import Penalty
+    >>> TrainingSettings(Loss("squared_error"), Penalty(1e-4, 0.0), 200, 10,
+    ...                  True, 1e-4, 10).stacks_with(
+    ...     TrainingSettings(Loss("squared_error"), Penalty(1e-3, 0.0), 200, 50,
+    ...                      True, 1e-4, 10))
+    True
+    """
+
+    loss: Loss
+    penalty: Penalty
+    batch_size: int
+    max_iter: int
+    shuffle: bool
+    tol: float
+    n_iter_no_change: int
+    incremental: bool = False
+    verbose: bool = False
+    monitor: str = "val_score"
+    schedule: Any = None
+
+    def stacks_with(self, other):
+        """Whether two fits can share mini-batch steps in one stack.
+
+        Everything a step reads must agree; the penalties and the per-epoch
+        stopping rules (``max_iter``, ``tol``, ``n_iter_no_change``) may not.
+
+        Parameters
+        ----------
+        other : TrainingSettings
+
+        Returns
+        -------
+        bool
+        """
+        shared = ("loss", "batch_size", "shuffle", "incremental", "monitor")
+        same = all(getattr(self, name) == getattr(other, name) for name in shared)
+        return same and repr(self.schedule) == repr(other.schedule)
+
+
+@dataclass
+class ValidationSet:
+    """The rows early stopping holds out, and how to score them.
+
+    Parameters
+    ----------
+    X, Y : ndarray
+        Held-out inputs and encoded targets.
+    y : ndarray
+        The targets as the estimator's score takes them.
+    sample_weight : ndarray or None
+    score : callable
+        ``score(P, y, sample_weight) -> float`` (the estimator's validation
+        score of network outputs ``P``).
+    """
+
+    X: Any
+    Y: Any
+    y: Any
+    sample_weight: Any
+    score: Any
+
+    def evaluate(self, network, loss, models=slice(None)):
+        """The mean loss (without penalties) and the score of each model.
+
+        Parameters
+        ----------
+        network : Network
+        loss : Loss
+        models : slice, default=slice(None)
+            The models of a stack to evaluate.
+
+        Returns
+        -------
+        val_loss, val_score : ndarray of shape (n_models,)
+            One entry for a network without a model axis.
+        """
+        with np.errstate(over="ignore", invalid="ignore"):
+            if network.n_models is None:
+                P = network.predict(self.X)
+                val_loss = loss.value(self.Y, P, self.sample_weight)
+                return np.array([val_loss]), np.array(
+                    [self.score(P, self.y, self.sample_weight)]
+                )
+            P = network.predict(self.X, models=models)
+            val_loss = np.atleast_1d(loss.value(self.Y, P, self.sample_weight))
+        scores = [self.score(P_k, self.y, self.sample_weight) for P_k in P]
+        return val_loss, np.array(scores, dtype=float)
+
+
+@dataclass
+class ModelRun:
+    """One model's stochastic fit: everything the trainer needs of it.
+
+    Parameters
+    ----------
+    settings : TrainingSettings
+    state : object
+        Receives the fitted attributes (the estimator).
+    network : Network
+        The model's own network (no model axis); its weights are trained.
+    optimizer : Optimizer
+        The model's own optimizer (persists across ``partial_fit``).
+    X, Y : ndarray or sparse matrix
+        Training inputs and encoded targets.
+    sample_weight : ndarray or None
+    train_index : ndarray of int or None
+        Rows of ``X`` to train on (the rest is the validation split).
+    validation : ValidationSet or None
+    rng : numpy.random.RandomState
+        Shuffles the rows every epoch.
+    dropout : sknumpynn.nn.Dropout or None
+    """
+
+    settings: TrainingSettings
+    state: Any
+    network: Any
+    optimizer: Any
+    X: Any
+    Y: Any
+    sample_weight: Any = None
+    train_index: Any = None
+    validation: Any = None
+    rng: Any = None
+    dropout: Any = None
+    error: Any = field(default=None, repr=False)
+
+    @property
+    def n_train(self):
+        """Rows trained on per epoch."""
+        return self.X.shape[0] if self.train_index is None else len(self.train_index)
