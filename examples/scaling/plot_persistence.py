@@ -23,14 +23,13 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
 from sknumpynn import NumpyMLPClassifier
-from sknumpynn.compare.tasks import heart_preprocessing
 from sknumpynn.datasets import load_heart
 from sknumpynn.persistence import dump, load, trusted_types
 
 X, y = load_heart(return_X_y=True)
 model = Pipeline(
     [
-        ("preprocess", heart_preprocessing()),
+        ("scale", StandardScaler()),
         ("mlp", NumpyMLPClassifier(alpha=3.0, random_state=0)),
     ]
 ).fit(X, y)
