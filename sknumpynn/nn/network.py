@@ -188,14 +188,7 @@ class Network:
         Network
             Model ``k`` of the stack is ``networks[k]``.
         """
-        first = networks[0]
-        net = cls(
-            first.layer_units,
-            first.activation,
-            first.output_activation,
-            first.dtype,
-            n_models=len(networks),
-        )
+        net = networks[0]._empty_stack(len(networks))
         for row, network in zip(net.params, networks):
             row[...] = network.params
         return net
@@ -211,15 +204,13 @@ class Network:
         -------
         Network
         """
-        net = Network(
-            self.layer_units,
-            self.activation,
-            self.output_activation,
-            self.dtype,
-            n_models=len(models),
-        )
+        net = self._empty_stack(len(models))
         np.take(self.params, models, axis=0, out=net.params)
         return net
+
+    def _empty_stack(self, n_models):
+        units, activation = self.layer_units, self.activation
+        return Network(units, activation, self.output_activation, self.dtype, n_models)
 
     def initialize(self, rng):
         """Glorot-uniform initialisation, in scikit-learn's draw order.
