@@ -36,9 +36,7 @@ from sknumpynn.nn.forward import forward_pass, hidden_activations
 from sknumpynn.nn.schedules import SCHEDULES
 
 #: What a fit hands from its preparation to its training loop.
-PreparedFit = namedtuple(
-    "PreparedFit", ["network", "X", "Y", "sample_weight", "rng", "hooks"]
-)
+PreparedFit = namedtuple("PreparedFit", "network X Y sample_weight rng hooks")
 
 try:  # scikit-learn >= 1.9: its experimental callbacks (set_callbacks)
     from sklearn.callback import CallbackSupportMixin

@@ -148,24 +148,24 @@ class FitLedger:
             self.taken.add(key)
         return fitted
 
-    @contextmanager
     def active(self):
         """Make this ledger serve our estimators' fits in this context."""
-        token = _LEDGER.set(self)
-        try:
-            yield self
-        finally:
-            _LEDGER.reset(token)
+        return _setting(_LEDGER, self)
+
+
+def capturing(records):
+    """Our fits append ``(X, y, sample_weight)`` to ``records`` and do not train."""
+    return _setting(_CAPTURE, records)
 
 
 @contextmanager
-def capturing(records):
-    """Our fits append ``(X, y, sample_weight)`` to ``records`` and do not train."""
-    token = _CAPTURE.set(records)
+def _setting(variable, value):
+    """``variable`` holds ``value`` inside the ``with`` block."""
+    token = variable.set(value)
     try:
-        yield records
+        yield value
     finally:
-        _CAPTURE.reset(token)
+        variable.reset(token)
 
 
 def intercept(estimator, X, y, sample_weight):

@@ -14,8 +14,8 @@ one :class:`~sknumpynn._training.loop.Trainer` (the same loop as a single fit)
 as one network with a leading model axis; within a stack, runs with the same
 rows in the same order (the candidates of one fold with one random state) share
 every mini-batch gather and first-layer product. Everything else (``lbfgs``,
-callbacks, verbose output, sparse input, estimators that are not
-ours) is fitted one by one.
+callbacks, verbose output, sparse input, ``random_state=None``, estimators
+that are not ours) is fitted one by one.
 """
 
 import hashlib
@@ -60,6 +60,9 @@ def _stackable(estimator):
         and estimator.solver in STOCHASTIC_SOLVERS
         and not estimator.callbacks
         and not estimator.verbose
+        # None draws from NumPy's global generator, shared by every such fit:
+        # only one-by-one fits in their order reproduce scikit-learn's draws.
+        and estimator.random_state is not None
     )
 
 
@@ -192,7 +195,10 @@ def train_stack(groups):
         if item.run.error is not None:
             results.append((None, item.run.error))
             continue
-        item.estimator._optimizer = item.run.optimizer
+        estimator, network = item.estimator, item.run.network
+        # Views again: a worker process unpickles them as separate arrays.
+        estimator.coefs_, estimator.intercepts_ = network.coefs, network.intercepts
+        estimator._optimizer = item.run.optimizer
         try:
             results.append((item.estimator._finish_fit(item.prepared), None))
         except Exception as error:  # noqa: BLE001
@@ -272,5 +278,5 @@ def _describe(stacks, alone, n_fits):
         f"Stacked {sum(sizes)} of {n_fits} fits into {len(stacks)} stacked "
         f"network(s) of {sizes} models ({n_groups} groups sharing their batches); "
         f"{len(alone)} fitted one by one (lbfgs, callbacks, verbose, sparse "
-        "input or not a sknumpynn estimator)."
+        "input, random_state=None or not a sknumpynn estimator)."
     )
