@@ -20,7 +20,9 @@ to ``benchmarks/results_scaling.json``:
    (2 BLAS threads per task: oversubscribed on 2 cores).
 
 Each measured phase of parts 1 and 2 runs in its own child process, so a
-peak RSS belongs to that phase alone.
+peak RSS belongs to that phase alone. ``--quick`` runs every part on tiny
+sizes (20,000 memmap rows, 100,000 predict rows, 1,000 grid-search rows, one
+Dask cluster) as a smoke test of a few seconds, and writes no results.
 """
 
 import argparse
@@ -38,6 +40,21 @@ from pathlib import Path
 import numpy as np
 
 N_ROWS, N_FEATURES, N_CLASSES, CHUNK = 1_750_000, 784, 10, 50_000
+PREDICT_ROWS, GRID_ROWS, GRID_MAX_ITER = 10_000_000, 10_000, 20
+QUICK = False
+
+
+def use_quick_sizes():
+    """Shrink every part to a smoke test (``--quick``)."""
+    global N_ROWS, CHUNK, PREDICT_ROWS, GRID_ROWS, GRID_MAX_ITER, QUICK
+    N_ROWS, CHUNK, PREDICT_ROWS, GRID_ROWS, GRID_MAX_ITER = (
+        20_000,
+        5_000,
+        100_000,
+        1_000,
+        2,
+    )
+    QUICK = True
 
 
 def peak_rss_mib():
@@ -111,7 +128,7 @@ def predict_10m(_workdir):
     X_small = rng.standard_normal((20_000, 16), dtype=np.float32)
     y_small = (X_small[:, 0] + X_small[:, 1] > 0).astype(int) + (X_small[:, 2] > 1)
     clf = NumpyMLPClassifier((256,), max_iter=5, random_state=0).fit(X_small, y_small)
-    X = rng.standard_normal((10_000_000, 16), dtype=np.float32)
+    X = rng.standard_normal((PREDICT_ROWS, 16), dtype=np.float32)
     before = peak_rss_mib()
     start = time.perf_counter()
     P = clf.predict_proba(X)
@@ -133,7 +150,8 @@ PHASES = {"make": make_memmap, "train": train_memmap, "predict": predict_10m}
 def run_phase(name, workdir):
     """Run one phase in a child process; return its JSON report."""
     out = subprocess.run(
-        [sys.executable, __file__, "--phase", name, "--workdir", str(workdir)],
+        [sys.executable, __file__, "--phase", name, "--workdir", str(workdir)]
+        + (["--quick"] if QUICK else []),
         check=True,
         capture_output=True,
         text=True,
@@ -148,9 +166,10 @@ def grid_search_data():
         from sknumpynn.datasets import fetch_mnist
 
         X, y = fetch_mnist(subset="train", return_X_y=True, download_if_missing=False)
-        return np.asarray(X[:10_000], np.float32) / np.float32(255), y[:10_000], "mnist"
+        X, y = X[:GRID_ROWS], y[:GRID_ROWS]
+        return np.asarray(X, np.float32) / np.float32(255), y, "mnist"
     except (OSError, ValueError):
-        X, y = make_classification(10_000, 784, n_informative=50, random_state=0)
+        X, y = make_classification(GRID_ROWS, 784, n_informative=50, random_state=0)
         return X.astype(np.float32), y, "synthetic"
 
 
@@ -173,7 +192,9 @@ def dask_grid_search():
 
     def search():
         return GridSearchCV(
-            NumpyMLPClassifier((128,), max_iter=20, random_state=0), grid, cv=3
+            NumpyMLPClassifier((128,), max_iter=GRID_MAX_ITER, random_state=0),
+            grid,
+            cv=3,
         )
 
     timings, score_differences = {}, {}
@@ -191,7 +212,7 @@ def dask_grid_search():
             {"SKNUMPYNN_WORKER_BLAS_THREADS": "2"},
         ),
     ]
-    for label, n_workers, env in variants:
+    for label, n_workers, env in variants[1:2] if QUICK else variants:
         config = {"distributed.nanny.pre-spawn-environ": env} if env else {}
         with dask.config.set(config):
             cluster = LocalCluster(
@@ -229,8 +250,11 @@ def main():
     parser.add_argument("--workdir", default=tempfile.gettempdir())
     parser.add_argument("--keep", action="store_true", help="keep the data files")
     parser.add_argument("--skip", nargs="*", default=[], help="memmap predict dask")
+    parser.add_argument("--quick", action="store_true", help="tiny smoke run")
     args = parser.parse_args()
     warnings.simplefilter("ignore")
+    if args.quick:
+        use_quick_sizes()
     if args.phase:  # child process
         print(json.dumps(PHASES[args.phase](Path(args.workdir))))
         return
@@ -263,6 +287,8 @@ def main():
     if "dask" not in args.skip:
         report["dask_grid_search"] = dask_grid_search()
         print("grid search:", report["dask_grid_search"], flush=True)
+    if QUICK:
+        return
     path = Path(__file__).with_name("results_scaling.json")
     if args.skip and path.exists():  # keep the parts not re-run
         report = {**json.loads(path.read_text()), **report}

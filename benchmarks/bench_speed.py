@@ -1,8 +1,9 @@
 """Per-epoch training speed, GEMM floor and predict throughput against scikit-learn.
 
 Run ``python benchmarks/bench_speed.py`` (``--repeats 5`` by default; ``--quick``
-for a smoke run). Uses real MNIST when ``$SKNUMPYNN_DATA/mnist`` exists, else
-random data of the same shape. Every ratio comes from one run, with the
+for a smoke run of a few seconds: one repeat, 2,000 rows, a (32,) network).
+Uses real MNIST when ``$SKNUMPYNN_DATA/mnist`` exists, else random data of the
+same shape. Every ratio comes from one run, with the
 contenders interleaved and the median of the repeats taken.
 
 Per-epoch time is ``(fit(max_iter=3) - fit(max_iter=1)) / 2``: two epochs'
@@ -106,7 +107,7 @@ def torch_per_epoch(hidden, fused, quick):
     import torch
 
     torch.set_num_threads(os.cpu_count())
-    X, y, _ = mnist_like(6_000 if quick else 60_000)
+    X, y, _ = mnist_like(2_000 if quick else 60_000)
     X = torch.from_numpy(np.ascontiguousarray(X, dtype=np.float32))
     target = torch.from_numpy(y.astype(np.int64))
 
@@ -198,10 +199,12 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--nets", nargs="+", default=["100", "512,256"])
+    parser.add_argument("--nets", nargs="+", default=None)
     args = parser.parse_args(argv)
     repeats = 1 if args.quick else args.repeats
-    n_rows = 6_000 if args.quick else 60_000
+    n_rows = 2_000 if args.quick else 60_000
+    if args.nets is None:
+        args.nets = ["32"] if args.quick else ["100", "512,256"]
     warnings.simplefilter("ignore", ConvergenceWarning)
     from threadpoolctl import threadpool_info
 
@@ -246,7 +249,7 @@ def main(argv=None):
                 )
         floor = gemm_floor(X.shape[0], [784, *hidden, 10], repeats)
         rows.append((f"classifier {hidden}", times, floor))
-    Xr, yr = diamonds_like(5_394 if args.quick else 53_940)
+    Xr, yr = diamonds_like(2_000 if args.quick else 53_940)
     contenders = {
         "sknumpynn f64": (sklearn_factory(NumpyMLPRegressor, (100,)), Xr),
         "sklearn f64": (sklearn_factory(MLPRegressor, (100,)), Xr),
@@ -283,7 +286,7 @@ def main(argv=None):
             f"  sknumpynn epoch / GEMM floor: f32 {ours32 / floor:.2f}, "
             f"f64 {ours64 / floor:.2f}\n"
         )
-    pred_rows = 100_000 if args.quick else 1_000_000
+    pred_rows = 20_000 if args.quick else 1_000_000
     pred = predict_bench(pred_rows, repeats)
     print(f"## predict_proba on {pred_rows:,} x 784 float32 rows, hidden (100,)")
     for name, (rate, peak) in pred.items():

@@ -19,6 +19,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from sknumpynn._training import ledger
 from sknumpynn._training.hooks import TrainingHooks
 from sknumpynn._training.lbfgs import LbfgsSettings, train_lbfgs
 from sknumpynn._training.setup import STOCHASTIC_SOLVERS, StochasticFitMixin
@@ -35,9 +36,7 @@ from sknumpynn.nn.forward import forward_pass, hidden_activations
 from sknumpynn.nn.schedules import SCHEDULES
 
 #: What a fit hands from its preparation to its training loop.
-PreparedFit = namedtuple(
-    "PreparedFit", ["network", "X", "Y", "sample_weight", "rng", "hooks"]
-)
+PreparedFit = namedtuple("PreparedFit", "network X Y sample_weight rng hooks")
 
 try:  # scikit-learn >= 1.9: its experimental callbacks (set_callbacks)
     from sklearn.callback import CallbackSupportMixin
@@ -232,6 +231,8 @@ class BaseNumpyMLP(
         return (np.float64, np.float32)
 
     def _fit(self, X, y, sample_weight=None, incremental=False):
+        if not incremental and ledger.intercept(self, X, y, sample_weight):
+            return self  # served by a search's pre-fit ledger (_training/ledger.py)
         prepared = self._prepare_fit(X, y, sample_weight, incremental)
         with limited_blas_threads():
             self._train(*prepared, incremental=incremental)

@@ -289,10 +289,32 @@ def test_pickle_and_clone_round_trips(iris):
     clf = NumpyMLPClassifier(max_iter=10, random_state=0).fit(X, y)
     restored = pickle.loads(pickle.dumps(clf))
     np.testing.assert_array_equal(restored.predict_proba(X), clf.predict_proba(X))
-    restored.partial_fit(X, y)  # the optimizer state survives pickling
+    assert "_sknumpynn_version" not in vars(clf)  # pickling leaves clf as it was
     cloned = clone(clf)
     assert cloned.get_params() == clf.get_params()
     assert not hasattr(cloned, "coefs_")
+
+
+@pytest.mark.parametrize("solver", ["adam", "sgd", "adamw", "rmsprop", "adagrad"])
+def test_optimizer_state_survives_pickling(iris, solver):
+    """Training on after a pickle round trip is exactly training on without it.
+
+    The optimizer's moments, step count and learning rate travel in the
+    pickle: a fresh optimizer would take different steps.
+    """
+    X, y = iris
+    params = dict(solver=solver, learning_rate="invscaling", max_iter=3)
+    clf = NumpyMLPClassifier(random_state=0, **params).fit(X, y)
+    restored = pickle.loads(pickle.dumps(clf))
+    for _ in range(3):
+        clf.partial_fit(X, y)
+        restored.partial_fit(X, y)
+    assert restored.loss_curve_ == clf.loss_curve_
+    assert restored.t_ == clf.t_
+    for a, b in zip(
+        restored.coefs_ + restored.intercepts_, clf.coefs_ + clf.intercepts_
+    ):
+        np.testing.assert_array_equal(a, b)
 
 
 def test_predict_is_chunked_by_working_memory(iris):
@@ -374,10 +396,44 @@ def test_dropout_trains_regularises_and_predicts_deterministically(iris):
     assert dropped.score(X, y) > 0.8
     again = NumpyMLPClassifier(max_iter=30, random_state=0, dropout=0.5).fit(X, y)
     np.testing.assert_array_equal(again.coefs_[0], dropped.coefs_[0])
-    per_layer = NumpyMLPClassifier(
-        hidden_layer_sizes=(8, 6), max_iter=5, dropout=[0.2, 0.0], random_state=0
-    )
-    per_layer.fit(X, y)
+
+
+@pytest.mark.parametrize("rates", [[0.2, 0.0], [0.0, 0.5], [0.5, 0.2]])
+def test_per_layer_dropout_reaches_the_layer_it_names(iris, rates, monkeypatch):
+    """Each hidden layer is dropped at its own rate, and a 0.0 layer not at all."""
+    from sknumpynn.nn.dropout import Dropout
+
+    dropped = [[], []]  # per layer: the fraction of units dropped, per batch
+    draw = Dropout.masks
+
+    def recording_masks(self, n_samples):
+        masks = draw(self, n_samples)
+        for layer, entry in enumerate(masks):
+            dropped[layer].append(None if entry is None else np.mean(entry[0] == 0))
+        return masks
+
+    monkeypatch.setattr(Dropout, "masks", recording_masks)
+    X, y = iris
+    NumpyMLPClassifier(
+        hidden_layer_sizes=(50, 40), max_iter=5, dropout=rates, random_state=0
+    ).fit(X, y)
+    for layer, rate in enumerate(rates):
+        assert len(dropped[layer]) == 5  # one batch per epoch
+        if rate == 0:  # no mask at all: no random numbers drawn for it
+            assert set(dropped[layer]) == {None}
+        else:  # 5 batches of 150 rows x 40-50 units: within 0.02 of the rate
+            assert np.mean(dropped[layer]) == pytest.approx(rate, abs=0.02)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_dropout_masks_are_drawn_in_the_networks_dtype(dtype):
+    from sknumpynn.nn.dropout import Dropout
+
+    dropout = Dropout([0.5, 0.0], [200, 3], 8, dtype, np.random.default_rng(0))
+    (mask, keep), none = dropout.masks(5)
+    assert none is None and keep == 0.5
+    assert mask.dtype == dtype and mask.shape == (5, 200)
+    assert set(np.unique(mask)) == {0.0, 2.0}
 
 
 def test_dropout_zero_draws_no_extra_random_numbers(iris):

@@ -16,6 +16,9 @@ from sknumpynn import NumpyMLPClassifier, NumpyMLPRegressor
 from sknumpynn.callbacks import Callback, EarlyStopping, ProgressBar, TerminateOnNaN
 from sknumpynn.nn.schedules import StepDecay
 
+#: Why the tests of scikit-learn's callback API skip on scikit-learn < 1.9.
+NO_SKLEARN_CALLBACKS = "scikit-learn < 1.9 has no callback API (sklearn.callback)"
+
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
 
@@ -162,6 +165,35 @@ def test_new_solvers_learn_and_support_partial_fit(iris, solver):
     assert len(clf.loss_curve_) == n_epochs + 1
 
 
+def test_adamw_decays_the_weights_and_leaves_the_biases(regression):
+    """One AdamW step with a zero gradient is the decay alone: W *= 1 - lr * wd.
+
+    The network is first fitted, then trained one full-batch step towards its
+    own predictions (alpha=0), so the gradient vanishes and Adam's step is
+    nothing: the weights shrink by exactly 1 - lr * wd, the biases not at all.
+    """
+    X, y = regression
+    lr, wd = 0.1, 0.5
+    reg = NumpyMLPRegressor(
+        hidden_layer_sizes=(5, 4),
+        solver="adamw",
+        learning_rate_init=lr,
+        weight_decay=wd,
+        alpha=0.0,
+        batch_size=len(X),
+        max_iter=3,
+        random_state=0,
+    ).fit(X, y)
+    coefs = [c.copy() for c in reg.coefs_]
+    intercepts = [b.copy() for b in reg.intercepts_]
+    reg.set_params(warm_start=True, max_iter=1).fit(X, reg.predict(X))
+    # The gradient is zero up to rounding (~1e-16), far below epsilon=1e-8.
+    for after, before in zip(reg.coefs_, coefs):
+        np.testing.assert_allclose(after, (1 - lr * wd) * before, rtol=1e-9)
+    for after, before in zip(reg.intercepts_, intercepts):
+        np.testing.assert_allclose(after, before, rtol=1e-9)
+
+
 def test_adamw_weight_decay_shrinks_weights(iris):
     X, y = iris
     kw = dict(
@@ -227,6 +259,29 @@ def test_class_weight_multiplies_sample_weight(iris):
         X[:120], y[:120], sample_weight=sw[:120] * balanced[y[:120]]
     )
     np.testing.assert_allclose(flat_params(both), flat_params(manual))
+
+
+def test_class_weight_changes_partial_fit_as_it_changes_fit(iris):
+    """partial_fit weighs each class as fit does: the same updates as passing
+    the class weights as sample_weight, and one partial_fit epoch is one fit
+    epoch."""
+    X, y = iris
+    class_weight = {0: 1.0, 1: 3.0, 2: 0.5}
+    per_sample = np.array([class_weight[label] for label in y])
+    kw = dict(hidden_layer_sizes=(8,), random_state=0, shuffle=False)
+    by_class = NumpyMLPClassifier(class_weight=class_weight, **kw)
+    by_sample = NumpyMLPClassifier(**kw)
+    for _ in range(3):
+        by_class.partial_fit(X, y, classes=[0, 1, 2])
+        by_sample.partial_fit(X, y, classes=[0, 1, 2], sample_weight=per_sample)
+    np.testing.assert_array_equal(flat_params(by_class), flat_params(by_sample))
+    one_epoch = NumpyMLPClassifier(class_weight=class_weight, max_iter=1, **kw)
+    one_epoch.fit(X, y)
+    first = NumpyMLPClassifier(class_weight=class_weight, **kw)
+    first.partial_fit(X, y, classes=[0, 1, 2])
+    np.testing.assert_array_equal(flat_params(one_epoch), flat_params(first))
+    unweighted = NumpyMLPClassifier(**kw).partial_fit(X, y, classes=[0, 1, 2])
+    assert not np.allclose(flat_params(unweighted), flat_params(first))
 
 
 def test_balanced_class_weight_raises_minority_recall(binary):
@@ -467,7 +522,7 @@ class SklearnCallback:
 
 
 def test_sklearn_callbacks_get_one_task_per_epoch(iris):
-    callback = pytest.importorskip("sklearn.callback")
+    callback = pytest.importorskip("sklearn.callback", reason=NO_SKLEARN_CALLBACKS)
     X, y = iris
     monitor = callback.ScoringMonitor(scoring="accuracy")
     clf = NumpyMLPClassifier(max_iter=6, random_state=0).set_callbacks(monitor)
@@ -478,7 +533,7 @@ def test_sklearn_callbacks_get_one_task_per_epoch(iris):
 
 
 def test_sklearn_callbacks_propagate_through_pipeline_and_grid_search(iris):
-    callback = pytest.importorskip("sklearn.callback")
+    callback = pytest.importorskip("sklearn.callback", reason=NO_SKLEARN_CALLBACKS)
     X, y = iris
 
     class Counter(SklearnCallback):
@@ -509,7 +564,7 @@ def test_sklearn_callbacks_propagate_through_pipeline_and_grid_search(iris):
 
 
 def test_sklearn_progress_bar_through_a_pipeline(iris, capsys):
-    callback = pytest.importorskip("sklearn.callback")
+    callback = pytest.importorskip("sklearn.callback", reason=NO_SKLEARN_CALLBACKS)
     pytest.importorskip("rich")
     X, y = iris
     pipe = make_pipeline(StandardScaler(), NumpyMLPClassifier(max_iter=3))
@@ -520,7 +575,7 @@ def test_sklearn_progress_bar_through_a_pipeline(iris, capsys):
 
 
 def test_sklearn_callback_can_stop_training(iris):
-    pytest.importorskip("sklearn.callback")
+    pytest.importorskip("sklearn.callback", reason=NO_SKLEARN_CALLBACKS)
     X, y = iris
 
     class StopAfterTwo(SklearnCallback):

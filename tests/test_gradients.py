@@ -217,3 +217,75 @@ def test_gradient_through_fixed_dropout_masks(activation, loss):
     net.loss_and_gradient(X, Y, loss, 0.1, workspace, dropout_masks=masks)
     numeric = central_difference(loss_at, net.params.copy())
     assert relative_error(workspace.grad, numeric) < TOLERANCE
+
+
+def test_softmax_shifts_each_row_by_its_own_maximum():
+    """A row far below the others still gets its softmax, not 0 / 0."""
+    from sknumpynn.nn.activations import softmax
+
+    Z = np.array([[0.0, 1.0], [-1000.0, -999.0]])
+    expected = np.exp([0.0, 1.0]) / np.exp([0.0, 1.0]).sum()
+    np.testing.assert_allclose(softmax(Z), [expected, expected], rtol=1e-15)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_log_losses_clip_at_the_epsilon_of_their_dtype(dtype):
+    """A confident mistake costs -log(eps) of the probabilities' own dtype."""
+    from sknumpynn.nn.losses import binary_log_loss, log_loss
+
+    eps = np.finfo(dtype).eps
+    wrong = np.array([[0.0]], dtype), np.array([[1.0]], dtype)
+    assert binary_log_loss(*wrong) == pytest.approx(-np.log(eps), rel=1e-3)
+    Y, P = np.array([[1.0, 0.0]], dtype), np.array([[0.0, 1.0]], dtype)
+    assert log_loss(Y, P) == pytest.approx(-np.log(eps), rel=1e-3)
+
+
+def test_robust_loss_deltas_are_computed_in_place():
+    """The output deltas of absolute_error and huber overwrite P (no copy)."""
+    from sknumpynn.nn.losses import clipped_residual, sign_of_residual
+
+    Y, P = np.zeros((3, 1)), np.array([[-3.0], [0.5], [2.0]])
+    out = sign_of_residual(Y, P.copy())
+    np.testing.assert_array_equal(out, [[-1.0], [1.0], [1.0]])
+    P_sign = P.copy()
+    assert sign_of_residual(Y, P_sign) is P_sign
+    P_huber = P.copy()
+    assert clipped_residual(Y, P_huber) is P_huber
+    np.testing.assert_array_equal(P_huber, [[-1.0], [0.5], [1.0]])  # delta=1.0
+    clipped = clipped_residual(Y, P.copy(), 2.5)
+    np.testing.assert_array_equal(clipped, [[-2.5], [0.5], [2.0]])
+
+
+def _predictions(loss, Z):
+    from scipy.special import expit, softmax
+
+    output = CANONICAL_OUTPUT[loss]
+    if output == "softmax":
+        return softmax(Z, axis=-1)
+    return {"logistic": expit, "exp": np.exp}.get(output, lambda z: z)(Z)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("loss", sorted(LOSSES))
+def test_stacked_loss_is_each_models_own_loss(loss, weighted):
+    """With a leading model axis, one loss value per model, each the value of
+    that model's predictions alone (the mean runs over samples only)."""
+    rng = np.random.RandomState(3)
+    Y = make_targets(loss, rng, 5, 2)
+    P = _predictions(loss, rng.normal(size=(3, 5, 2)))
+    sw = rng.uniform(0.2, 3.0, size=5) if weighted else None
+    stacked = make_loss(loss).value(Y, P, sw)
+    assert np.shape(stacked) == (3,)
+    single = [make_loss(loss).value(Y, P[m], sw) for m in range(3)]
+    assert all(isinstance(value, float) for value in single)
+    np.testing.assert_allclose(stacked, single, rtol=1e-14)
+
+
+def test_softmax_of_stacked_models_is_each_models_softmax():
+    """With a leading model axis the softmax still runs over the classes."""
+    from scipy.special import softmax as reference
+
+    from sknumpynn.nn.activations import softmax
+
+    Z = np.random.RandomState(0).normal(size=(3, 4, 5)) * 10
+    np.testing.assert_allclose(softmax(Z.copy()), reference(Z, axis=-1), rtol=1e-14)

@@ -35,15 +35,27 @@ def test_adam_matches_formula():
     for t, g in enumerate(grads(rng, 6, 8), start=1):
         m = b1 * m + (1 - b1) * g
         v = b2 * v + (1 - b2) * g**2
-        m_hat, v_hat = m / (1 - b1**t), v / (1 - b2**t)
         # Kingma & Ba's "efficient" form: epsilon is added to sqrt(v), not sqrt(v_hat)
         lr_t = lr * np.sqrt(1 - b2**t) / (1 - b1**t)
         expected -= lr_t * m / (np.sqrt(v) + eps)
         opt.step(params, g)
         assert opt.t == t
     np.testing.assert_allclose(params, expected, rtol=1e-12)
-    # Without epsilon the step is the textbook bias-corrected one.
-    assert np.allclose(lr * m_hat / np.sqrt(v_hat), lr_t * m / np.sqrt(v))
+
+
+def test_adam_without_epsilon_takes_the_textbook_bias_corrected_step():
+    """With a negligible epsilon, each step is lr * m_hat / sqrt(v_hat)."""
+    rng = np.random.RandomState(2)
+    params = rng.normal(size=8)
+    expected, m, v = params.copy(), np.zeros(8), np.zeros(8)
+    lr, b1, b2 = 0.01, 0.8, 0.99
+    opt = Adam(8, np.float64, lr, b1, b2, epsilon=1e-300)
+    for t, g in enumerate(grads(rng, 6, 8), start=1):
+        m = b1 * m + (1 - b1) * g
+        v = b2 * v + (1 - b2) * g**2
+        expected -= lr * (m / (1 - b1**t)) / np.sqrt(v / (1 - b2**t))
+        opt.step(params, g)
+    np.testing.assert_allclose(params, expected, rtol=1e-12)
 
 
 def test_sgd_step_works_in_float32_without_upcasting():
@@ -166,3 +178,29 @@ def test_get_schedule():
     assert get_schedule("constant") is None and get_schedule("adaptive") is None
     custom = StepDecay(5, 0.5)
     assert get_schedule(custom) is custom
+
+
+def test_cosine_annealing_follows_T_max_not_max_iter():
+    schedule = CosineAnnealing(T_max=2, eta_min=0.01)
+    rates = [schedule(0.1, epoch, max_iter=100) for epoch in range(4)]
+    np.testing.assert_allclose(rates, [0.1, 0.055, 0.01, 0.01])
+    # T_max=1 anneals in a single epoch; max_iter=1 does the same by default.
+    assert CosineAnnealing(T_max=1)(0.1, 1, max_iter=100) == 0.0
+    assert CosineAnnealing()(0.1, 1, max_iter=1) == 0.0
+
+
+def test_step_decay_default_step_is_a_third_of_max_iter_rounded_down():
+    schedule = StepDecay(gamma=0.5)
+    # max_iter=10: steps of 3 epochs (not 10 / 3); max_iter=3: steps of 1.
+    rates = [schedule(1.0, epoch, max_iter=10) for epoch in range(7)]
+    assert rates == [1.0, 1.0, 1.0, 0.5, 0.5, 0.5, 0.25]
+    assert [schedule(1.0, epoch, max_iter=3) for epoch in range(3)] == [
+        1.0,
+        0.5,
+        0.25,
+    ]
+
+
+def test_schedule_repr_shows_its_arguments():
+    assert repr(CosineAnnealing(T_max=5)) == "CosineAnnealing(T_max=5, eta_min=0.0)"
+    assert repr(StepDecay(gamma=0.5)) == "StepDecay(step_size=None, gamma=0.5)"

@@ -14,8 +14,8 @@ one :class:`~sknumpynn._training.loop.Trainer` (the same loop as a single fit)
 as one network with a leading model axis; within a stack, runs with the same
 rows in the same order (the candidates of one fold with one random state) share
 every mini-batch gather and first-layer product. Everything else (``lbfgs``,
-callbacks, verbose output, dropout, sparse input, estimators that are not
-ours) is fitted one by one.
+callbacks, verbose output, sparse input, ``random_state=None``, estimators
+that are not ours) is fitted one by one.
 """
 
 import hashlib
@@ -60,7 +60,9 @@ def _stackable(estimator):
         and estimator.solver in STOCHASTIC_SOLVERS
         and not estimator.callbacks
         and not estimator.verbose
-        and not np.any(np.asarray(estimator.dropout, dtype=float))
+        # None draws from NumPy's global generator, shared by every such fit:
+        # only one-by-one fits in their order reproduce scikit-learn's draws.
+        and estimator.random_state is not None
     )
 
 
@@ -181,7 +183,10 @@ def train_stack(groups):
         if item.run.error is not None:
             results.append((None, item.run.error))
             continue
-        item.estimator._optimizer = item.run.optimizer
+        estimator, network = item.estimator, item.run.network
+        # Views again: a worker process unpickles them as separate arrays.
+        estimator.coefs_, estimator.intercepts_ = network.coefs, network.intercepts
+        estimator._optimizer = item.run.optimizer
         try:
             results.append((item.estimator._finish_fit(item.prepared), None))
         except Exception as error:  # noqa: BLE001
@@ -260,6 +265,6 @@ def _describe(stacks, alone, n_fits):
     print(
         f"Stacked {sum(sizes)} of {n_fits} fits into {len(stacks)} stacked "
         f"network(s) of {sizes} models ({n_groups} groups sharing their batches); "
-        f"{len(alone)} fitted one by one (lbfgs, callbacks, verbose, dropout, "
-        "sparse input or not a sknumpynn estimator)."
+        f"{len(alone)} fitted one by one (lbfgs, callbacks, verbose, sparse "
+        "input, random_state=None or not a sknumpynn estimator)."
     )

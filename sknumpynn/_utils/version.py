@@ -16,9 +16,8 @@ class VersionedPickleMixin:
     """
 
     def __getstate__(self):
-        state = super().__getstate__()
-        state["_sknumpynn_version"] = __version__
-        return state
+        # A new dict: the parent may return the instance's own __dict__.
+        return {**super().__getstate__(), "_sknumpynn_version": __version__}
 
     def __setstate__(self, state):
         original = state.pop("_sknumpynn_version", "unknown")
