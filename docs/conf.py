@@ -13,12 +13,17 @@ import warnings
 from pathlib import Path
 
 from sklearn.exceptions import ConvergenceWarning
+from threadpoolctl import threadpool_limits
 
 import sknumpynn
 
 # Several examples train to max_iter on purpose (to draw whole curves): the
 # gallery would show scikit-learn's ConvergenceWarning, with a path, each time.
 warnings.filterwarnings("ignore", category=ConvergenceWarning)
+# The examples' matrices are small: one BLAS thread per product is as fast on
+# an idle machine and far faster on a busy one (OpenBLAS threads spin-wait for
+# a core), so the gallery's run time does not depend on what else runs.
+_blas_limit = threadpool_limits(1, user_api="blas")
 
 project = "sknumpynn"
 author = "the sknumpynn developers"

@@ -120,5 +120,5 @@ table  # noqa: B018 (the gallery renders the last expression)
 # %%
 # :mod:`sknumpynn.model_selection` goes one step further: the same
 # ``GridSearchCV`` under the same name, which trains all candidates and folds
-# of our estimators together as one stacked network (see the user guide's
-# section on search).
+# of our estimators together as one stacked network: see
+# :ref:`sphx_glr_auto_examples_plot_stacked_search.py`.

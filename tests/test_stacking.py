@@ -235,3 +235,14 @@ def test_optimizer_stack_round_trip():
 def test_fit_together_needs_one_dataset_per_estimator():
     with pytest.raises(ValueError, match="one dataset per estimator"):
         fit_together([NumpyMLPRegressor()], [])
+
+
+def test_working_memory_splits_stacks_with_identical_results(iris):
+    from sklearn import config_context
+
+    base = NumpyMLPClassifier(hidden_layer_sizes=(300,), max_iter=5, random_state=0)
+    estimators, datasets = jobs(base, {"alpha": [1e-4, 1e-2, 1.0, 3.0]}, *iris)
+    with config_context(working_memory=1):  # MiB: a few models per stack
+        stacks, _ = plan_fits(estimators, datasets, [None] * len(estimators))
+        assert len(stacks) > 3
+        assert_same_fits(estimators, datasets)
