@@ -11,6 +11,9 @@ every batch size and repeat each contender is timed in turn, in rotating
 order, and the median over repeats is reported. Latency is per call for 1,
 10 and 100 rows (inputs already in memory, as in a server); throughput is
 rows per second of one call on 1,000,000 rows (100,000 with ``--quick``).
+``--threads N`` caps BLAS (threadpoolctl) and onnxruntime's intra-op pool at N
+threads, as a server running one worker process per core would; by default
+each library uses its own default (all cores).
 """
 
 import argparse
@@ -43,7 +46,7 @@ def mnist_like(n_rows, dtype):
     return X.astype(dtype), rng.randint(10, size=n_rows), "random MNIST-shaped"
 
 
-def contenders(X, y):
+def contenders(X, y, threads=None):
     """name -> function(X) returning the class probabilities."""
     import onnxruntime as ort
     from skl2onnx import to_onnx
@@ -55,8 +58,11 @@ def contenders(X, y):
     funcs = {"sknumpynn": ours.predict_proba, "scikit-learn": theirs.predict_proba}
     for name, model in (("sknumpynn", ours), ("scikit-learn", theirs)):
         onx = to_onnx(model, X[:1], options={"zipmap": False})
+        options = ort.SessionOptions()
+        if threads:
+            options.intra_op_num_threads = threads
         sess = ort.InferenceSession(
-            onx.SerializeToString(), providers=["CPUExecutionProvider"]
+            onx.SerializeToString(), options, providers=["CPUExecutionProvider"]
         )
         feed, proba = sess.get_inputs()[0].name, sess.get_outputs()[1].name
         funcs[f"onnxruntime ({name})"] = lambda x, sess=sess, feed=feed, proba=proba: (
@@ -100,15 +106,21 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--repeats", type=int, default=15)
     parser.add_argument("--dtype", choices=["float32", "float64"], default="float32")
+    parser.add_argument("--threads", type=int, default=None)
     args = parser.parse_args(argv)
+    if args.threads:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(limits=args.threads)
     repeats = 3 if args.quick else args.repeats
     warnings.simplefilter("ignore", ConvergenceWarning)
     X, y, source = mnist_like(5_000, args.dtype)
-    funcs = contenders(X, y)
+    funcs = contenders(X, y, args.threads)
     print(versions())
     print(
         f"784-{'-'.join(map(str, HIDDEN))}-10 ReLU classifiers fitted on {source}, "
-        f"{args.dtype} models and input; median of {repeats} interleaved repeats\n"
+        f"{args.dtype} models and input; threads: {args.threads or 'default'}; "
+        f"median of {repeats} interleaved repeats\n"
     )
     names = list(funcs)
     print("| rows | " + " | ".join(names) + " | sknumpynn speed-up |")

@@ -14,6 +14,9 @@ heart-disease data shipped with sknumpynn.
 # Train a pipeline
 # ----------------
 # A scaler and our MLP on the heart-disease data (303 patients, 13 features).
+import tempfile
+from pathlib import Path
+
 import numpy as np
 import onnxruntime as ort
 from skl2onnx import to_onnx
@@ -41,15 +44,15 @@ print(f"test accuracy: {model.score(X_test, y_test):.3f}")
 # probabilities as one matrix (ONNX's ZipMap, a list of dicts, takes float32
 # only).
 onx = to_onnx(model, X_train[:1], options={"zipmap": False})
-with open("heart_mlp.onnx", "wb") as f:
-    f.write(onx.SerializeToString())
+path = Path(tempfile.mkdtemp()) / "heart_mlp.onnx"
+path.write_bytes(onx.SerializeToString())
 print("inputs:", [i.name for i in onx.graph.input])
 print("outputs:", [o.name for o in onx.graph.output])
 
 # %%
 # Load in onnxruntime and predict
 # -------------------------------
-session = ort.InferenceSession("heart_mlp.onnx", providers=["CPUExecutionProvider"])
+session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
 labels, probabilities = session.run(None, {"X": X_test})
 print(labels[:10], probabilities[:3].round(3), sep="\n")
 
