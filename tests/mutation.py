@@ -105,6 +105,8 @@ def results(workdir):
     from mutmut.stats import status_by_exit_code
 
     counts, survivors = defaultdict(Counter), []
+    if not (workdir / "mutants").is_dir():
+        return counts, survivors
     for meta in sorted((workdir / "mutants").rglob("*.py.meta")):
         module = str(meta.relative_to(workdir / "mutants"))[: -len(".meta")]
         for name, code in json.loads(meta.read_text())["exit_code_by_key"].items():
@@ -122,6 +124,11 @@ def main(argv=None):
     parser.add_argument(
         "--report", action="store_true", help="print the cached results only"
     )
+    parser.add_argument(
+        "--rerun-survivors",
+        action="store_true",
+        help="test the cached survivors again (after adding tests)",
+    )
     args = parser.parse_args(argv)
     if args.list:
         for group, (modules, tests) in GROUPS.items():
@@ -133,12 +140,14 @@ def main(argv=None):
     for group in args.groups or GROUPS:
         workdir = WORK / group if args.report else prepare(group)
         if not args.report:
-            subprocess.run(
-                [str(mutmut), "run", "--max-children", "1"],
-                cwd=workdir,
-                stdout=subprocess.DEVNULL,
-                check=False,
-            )
+            names = results(workdir)[1] if args.rerun_survivors else []
+            if names or not args.rerun_survivors:
+                subprocess.run(
+                    [str(mutmut), "run", "--max-children", "1", *names],
+                    cwd=workdir,
+                    stdout=subprocess.DEVNULL,
+                    check=False,
+                )
         counts, survivors = results(workdir)
         for module, count in sorted(counts.items()):
             other = sum(count.values()) - count["killed"] - count["survived"]
