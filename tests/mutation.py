@@ -43,7 +43,7 @@ GROUPS = {
     "forward": ([NN + "forward.py"], ["test_engine.py", "test_parity.py"]),
     "backprop": (
         [NN + "backprop.py", NN + "batch.py"],
-        ["test_gradients.py", "test_parity.py"],
+        ["test_gradients.py", "test_parity.py", "test_stacking.py"],
     ),
     "network": (
         [NN + "network.py"],
@@ -51,14 +51,24 @@ GROUPS = {
     ),
     "optimizers": (
         [NN + "optimizers.py", NN + "optimizer_base.py"],
-        ["test_optimizers.py", "test_parity.py", "test_estimators.py"],
+        [
+            "test_optimizers.py",
+            "test_parity.py",
+            "test_estimators.py",
+            "test_stacking.py",
+        ],
     ),
     "training": (
         [
             TRAINING + name + ".py"
             for name in ("setup", "settings", "loop", "batches", "stopping", "recovery")
         ],
-        ["test_parity.py", "test_features.py", "test_estimators.py"],
+        [
+            "test_parity.py",
+            "test_features.py",
+            "test_estimators.py",
+            "test_stacking.py",
+        ],
     ),
     "training_rest": (
         [TRAINING + "lbfgs.py", TRAINING + "hooks.py", TRAINING + "together.py"],
