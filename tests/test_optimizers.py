@@ -204,3 +204,37 @@ def test_step_decay_default_step_is_a_third_of_max_iter_rounded_down():
 def test_schedule_repr_shows_its_arguments():
     assert repr(CosineAnnealing(T_max=5)) == "CosineAnnealing(T_max=5, eta_min=0.0)"
     assert repr(StepDecay(gamma=0.5)) == "StepDecay(step_size=None, gamma=0.5)"
+
+
+def test_adaptive_sgd_prints_sklearns_messages(capsys):
+    opt = SGD(1, np.float64, 1e-5, lr_schedule="adaptive")
+    assert opt.trigger_stopping("Stalled.", verbose=True) is False
+    assert opt.trigger_stopping("Stalled.", verbose=True) is False
+    assert opt.trigger_stopping("Stalled.", verbose=True) is True
+    assert capsys.readouterr().out.splitlines() == [
+        "Stalled. Setting learning rate to 0.000002",
+        "Stalled. Setting learning rate to 0.000000",
+        "Stalled. Learning rate too small. Stopping.",
+    ]
+    assert opt.trigger_stopping("Stalled.", verbose=False) is True
+    assert capsys.readouterr().out == ""
+
+
+def test_adaptive_sgd_stops_at_a_rate_of_exactly_1e_6():
+    assert SGD(1, np.float64, 1e-6, lr_schedule="adaptive").trigger_stopping("", False)
+    assert not SGD(1, np.float64, 2e-6, lr_schedule="adaptive").trigger_stopping(
+        "", False
+    )
+
+
+def test_adaptive_sgd_of_a_stack_divides_only_the_stalled_models_rate():
+    stacked = SGD.stack(
+        [SGD(2, np.float64, rate, lr_schedule="adaptive") for rate in (1e-2, 1e-3)]
+    )
+    assert stacked.trigger_stopping("", False, model=1) is False
+    assert [stacked.model(k).learning_rate for k in (0, 1)] == [1e-2, 1e-3 / 5]
+    small = SGD.stack(
+        [SGD(2, np.float64, rate, lr_schedule="adaptive") for rate in (1e-2, 1e-6)]
+    )
+    assert small.trigger_stopping("", False, model=1) is True
+    assert small.trigger_stopping("", False, model=0) is False
