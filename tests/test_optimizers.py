@@ -83,8 +83,9 @@ def test_adaptive_schedule_divides_by_five_then_stops():
 @pytest.mark.parametrize("schedule", ["constant", "invscaling"])
 def test_non_adaptive_sgd_and_adam_stop_when_stalled(schedule, capsys):
     assert SGD(1, np.float64, lr_schedule=schedule).trigger_stopping("m.", True)
+    assert capsys.readouterr().out == "m. Stopping.\n"
     assert Adam(1, np.float64).trigger_stopping("m.", True)
-    assert "m. Stopping." in capsys.readouterr().out
+    assert capsys.readouterr().out == "m. Stopping.\n"
 
 
 def test_steps_do_not_allocate_parameter_sized_arrays():
