@@ -239,3 +239,27 @@ def test_adaptive_sgd_of_a_stack_divides_only_the_stalled_models_rate():
     )
     assert small.trigger_stopping("", False, model=1) is True
     assert small.trigger_stopping("", False, model=0) is False
+
+
+@pytest.mark.parametrize(
+    "Optimizer, defaults",
+    [
+        (SGD, dict(learning_rate_init=0.1, momentum=0.9, nesterov=True, power_t=0.5)),
+        (Adam, dict(learning_rate_init=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-8)),
+        (AdamW, dict(learning_rate_init=0.001, beta_1=0.9, weight_decay=0.01)),
+        (RMSprop, dict(learning_rate_init=0.001, rho=0.9, epsilon=1e-8)),
+        (Adagrad, dict(learning_rate_init=0.01, epsilon=1e-8)),
+    ],
+)
+def test_optimizer_defaults_and_state_dtype(Optimizer, defaults):
+    """The documented defaults (scikit-learn's for SGD and Adam), and state
+    kept in the parameters' dtype."""
+    opt = Optimizer(4, np.float32)
+    for name, value in defaults.items():
+        assert getattr(opt, name) == value, name
+    params = np.ones(4, dtype=np.float32)
+    opt.step(params, np.full(4, 0.5, dtype=np.float32))
+    assert opt.buffers and params.dtype == np.float32
+    for name in opt.buffers:
+        assert getattr(opt, name).dtype == np.float32, name
+    assert opt._scratch.dtype == np.float32
