@@ -263,3 +263,36 @@ def test_optimizer_defaults_and_state_dtype(Optimizer, defaults):
     for name in opt.buffers:
         assert getattr(opt, name).dtype == np.float32, name
     assert opt._scratch.dtype == np.float32
+
+
+def test_stacked_schedules_follow_each_models_own_rate():
+    """invscaling per model (Python's pow), and an adaptive division of one
+    model's rate when all models started from the same rate."""
+    single = SGD(2, np.float64, 0.1, lr_schedule="invscaling", power_t=0.5)
+    single.iteration_ends(99)
+    assert type(single.learning_rate) is float and single.learning_rate == 0.01
+    stacked = SGD.stack(
+        [SGD(2, np.float64, r, lr_schedule="invscaling") for r in (0.1, 0.2)]
+    )
+    stacked.iteration_ends(99)
+    assert stacked.learning_rate.shape == (2, 1)
+    assert [stacked.model(k).learning_rate for k in (0, 1)] == [0.01, 0.02]
+    same = SGD.stack([SGD(2, np.float64, 0.1, lr_schedule="adaptive") for _ in "ab"])
+    assert type(same.learning_rate) is float
+    assert same.trigger_stopping("", False, model=1) is False
+    assert same.learning_rate.shape == (2, 1)
+    assert [same.model(k).learning_rate for k in (0, 1)] == [0.1, 0.02]
+
+
+def test_stacked_adamw_steps_each_model_as_its_own_fit():
+    rng = np.random.RandomState(5)
+    params, grad = rng.normal(size=(2, 6)), rng.normal(size=(2, 6))
+    singles = [
+        AdamW(6, np.float64, 0.01, weight_decay=wd, n_decayed=4) for wd in (0.0, 0.5)
+    ]
+    stacked = AdamW.stack(singles)
+    expected = params.copy()
+    for k, opt in enumerate(singles):
+        opt.step(expected[k], grad[k])
+    stacked.step(params, grad)
+    np.testing.assert_array_equal(params, expected)
