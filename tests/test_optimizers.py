@@ -296,3 +296,22 @@ def test_stacked_adamw_steps_each_model_as_its_own_fit():
         opt.step(expected[k], grad[k])
     stacked.step(params, grad)
     np.testing.assert_array_equal(params, expected)
+
+
+def test_stacked_adam_with_per_model_betas_in_float32():
+    rng = np.random.RandomState(6)
+    params = rng.normal(size=(2, 5)).astype(np.float32)
+    singles = [Adam(5, np.float32, 0.01, 0.9, b2) for b2 in (0.999, 0.99)]
+    stacked = Adam.stack(singles)
+    assert stacked._scratch.dtype == np.float32
+    expected = params.copy()
+    for _ in range(3):
+        grad = rng.normal(size=(2, 5)).astype(np.float32)
+        for k, opt in enumerate(singles):
+            opt.step(expected[k], grad[k])
+        stacked.step(params, grad)
+    np.testing.assert_array_equal(params, expected)
+    alone = stacked.model(1)  # an independent copy of model 1's state
+    alone.step(params[1], np.ones(5, dtype=np.float32))
+    np.testing.assert_array_equal(stacked.model(0)._M, singles[0]._M)
+    np.testing.assert_array_equal(stacked.model(1)._M, singles[1]._M)
