@@ -315,3 +315,13 @@ def test_stacked_adam_with_per_model_betas_in_float32():
     alone.step(params[1], np.ones(5, dtype=np.float32))
     np.testing.assert_array_equal(stacked.model(0)._M, singles[0]._M)
     np.testing.assert_array_equal(stacked.model(1)._M, singles[1]._M)
+
+
+def test_optimizer_repr_shows_settings_and_per_model_values():
+    assert repr(SGD(3, np.float64)) == (
+        "SGD(learning_rate=0.1, momentum=0.9, nesterov=True, schedule='constant')"
+    )
+    stacked = Adam.stack([Adam(3, np.float64, 0.1), Adam(3, np.float64, 0.2)])
+    assert repr(stacked) == (
+        "Adam(learning_rate=[0.1, 0.2], beta_1=0.9, beta_2=0.999, epsilon=1e-08, t=0)"
+    )
