@@ -277,7 +277,7 @@ def test_stacked_schedules_follow_each_models_own_rate():
     stacked.iteration_ends(99)
     assert stacked.learning_rate.shape == (2, 1)
     assert [stacked.model(k).learning_rate for k in (0, 1)] == [0.01, 0.02]
-    same = SGD.stack([SGD(2, np.float64, 0.1, lr_schedule="adaptive") for _ in "ab"])
+    same = SGD.stack([SGD(3, np.float64, 0.1, lr_schedule="adaptive") for _ in "ab"])
     assert type(same.learning_rate) is float
     assert same.trigger_stopping("", False, model=1) is False
     assert same.learning_rate.shape == (2, 1)
@@ -325,3 +325,28 @@ def test_optimizer_repr_shows_settings_and_per_model_values():
     assert repr(stacked) == (
         "Adam(learning_rate=[0.1, 0.2], beta_1=0.9, beta_2=0.999, epsilon=1e-08, t=0)"
     )
+
+
+def test_optimizer_details_a_fit_never_reaches():
+    """Non-default epsilon reaches AdamW's Adam step; the printed new rate is
+    a fifth of the old; a 0-d hyperparameter is used as a float; a float32
+    stack with per-model rates steps each model in float32 as its own fit."""
+    assert AdamW(3, np.float64, epsilon=1e-3).epsilon == 1e-3
+    opt = SGD(1, np.float64, 1e-3, lr_schedule="adaptive")
+    assert Adam(1, np.float32)._factor(np.float64(0.5)) == 0.5
+    import contextlib
+    import io
+
+    with contextlib.redirect_stdout(io.StringIO()) as out:
+        opt.trigger_stopping("m.", verbose=True)
+    assert out.getvalue() == "m. Setting learning rate to 0.000200\n"
+    rng = np.random.RandomState(7)
+    params = rng.normal(size=(2, 4)).astype(np.float32)
+    singles = [SGD(4, np.float32, rate, momentum=0.5) for rate in (0.1, 0.3)]
+    stacked, expected = SGD.stack(singles), params.copy()
+    for _ in range(3):
+        grad = rng.normal(size=(2, 4)).astype(np.float32)
+        for k, single in enumerate(singles):
+            single.step(expected[k], grad[k])
+        stacked.step(params, grad)
+    np.testing.assert_array_equal(params, expected)
