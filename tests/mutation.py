@@ -68,6 +68,7 @@ GROUPS = {
             "test_features.py",
             "test_estimators.py",
             "test_stacking.py",
+            "test_reliability.py",
         ],
     ),
     "training_rest": (
