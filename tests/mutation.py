@@ -43,7 +43,7 @@ GROUPS = {
     "forward": ([NN + "forward.py"], ["test_engine.py", "test_parity.py"]),
     "backprop": (
         [NN + "backprop.py", NN + "batch.py"],
-        ["test_gradients.py", "test_parity.py"],
+        ["test_gradients.py", "test_parity.py", "test_stacking.py"],
     ),
     "network": (
         [NN + "network.py"],
@@ -51,14 +51,25 @@ GROUPS = {
     ),
     "optimizers": (
         [NN + "optimizers.py", NN + "optimizer_base.py"],
-        ["test_optimizers.py", "test_parity.py", "test_estimators.py"],
+        [
+            "test_optimizers.py",
+            "test_parity.py",
+            "test_estimators.py",
+            "test_stacking.py",
+        ],
     ),
     "training": (
         [
             TRAINING + name + ".py"
             for name in ("setup", "settings", "loop", "batches", "stopping", "recovery")
         ],
-        ["test_parity.py", "test_features.py", "test_estimators.py"],
+        [
+            "test_parity.py",
+            "test_features.py",
+            "test_estimators.py",
+            "test_stacking.py",
+            "test_reliability.py",
+        ],
     ),
     "training_rest": (
         [TRAINING + "lbfgs.py", TRAINING + "hooks.py", TRAINING + "together.py"],
@@ -105,6 +116,8 @@ def results(workdir):
     from mutmut.stats import status_by_exit_code
 
     counts, survivors = defaultdict(Counter), []
+    if not (workdir / "mutants").is_dir():
+        return counts, survivors
     for meta in sorted((workdir / "mutants").rglob("*.py.meta")):
         module = str(meta.relative_to(workdir / "mutants"))[: -len(".meta")]
         for name, code in json.loads(meta.read_text())["exit_code_by_key"].items():
@@ -122,6 +135,11 @@ def main(argv=None):
     parser.add_argument(
         "--report", action="store_true", help="print the cached results only"
     )
+    parser.add_argument(
+        "--rerun-survivors",
+        action="store_true",
+        help="test the cached survivors again (after adding tests)",
+    )
     args = parser.parse_args(argv)
     if args.list:
         for group, (modules, tests) in GROUPS.items():
@@ -133,12 +151,14 @@ def main(argv=None):
     for group in args.groups or GROUPS:
         workdir = WORK / group if args.report else prepare(group)
         if not args.report:
-            subprocess.run(
-                [str(mutmut), "run", "--max-children", "1"],
-                cwd=workdir,
-                stdout=subprocess.DEVNULL,
-                check=False,
-            )
+            names = results(workdir)[1] if args.rerun_survivors else []
+            if names or not args.rerun_survivors:
+                subprocess.run(
+                    [str(mutmut), "run", "--max-children", "1", *names],
+                    cwd=workdir,
+                    stdout=subprocess.DEVNULL,
+                    check=False,
+                )
         counts, survivors = results(workdir)
         for module, count in sorted(counts.items()):
             other = sum(count.values()) - count["killed"] - count["survived"]

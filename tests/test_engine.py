@@ -101,3 +101,17 @@ def test_prediction_allocates_the_output_and_one_chunk_of_buffers(activation):
     softmax_rows = 2 * chunk * itemsize  # row maxima and sums, per chunk
     peak = peak_bytes(predict)
     assert peak <= output + buffers + scratch + softmax_rows + UFUNC_BUFFER
+
+
+def test_workspace_shares_buffers_where_it_can():
+    """Scratch space reuses a layer's error buffer unless the activation must
+    keep its pre-activation (GELU), and a batch size's views are built once."""
+    from sknumpynn.nn import Network, Workspace
+
+    net = Network((3, 5, 4, 2), ["relu", "gelu"], "identity")
+    workspace = Workspace(net, batch_size=8)
+    buffers = workspace.rows(6)
+    assert np.shares_memory(buffers.scratch[0], buffers.deltas[0])
+    assert not np.shares_memory(buffers.scratch[1], buffers.deltas[1])
+    assert workspace.rows(6) is buffers
+    assert workspace.rows(8).layers[0].shape == (8, 5)

@@ -83,8 +83,9 @@ def test_adaptive_schedule_divides_by_five_then_stops():
 @pytest.mark.parametrize("schedule", ["constant", "invscaling"])
 def test_non_adaptive_sgd_and_adam_stop_when_stalled(schedule, capsys):
     assert SGD(1, np.float64, lr_schedule=schedule).trigger_stopping("m.", True)
+    assert capsys.readouterr().out == "m. Stopping.\n"
     assert Adam(1, np.float64).trigger_stopping("m.", True)
-    assert "m. Stopping." in capsys.readouterr().out
+    assert capsys.readouterr().out == "m. Stopping.\n"
 
 
 def test_steps_do_not_allocate_parameter_sized_arrays():
@@ -204,3 +205,148 @@ def test_step_decay_default_step_is_a_third_of_max_iter_rounded_down():
 def test_schedule_repr_shows_its_arguments():
     assert repr(CosineAnnealing(T_max=5)) == "CosineAnnealing(T_max=5, eta_min=0.0)"
     assert repr(StepDecay(gamma=0.5)) == "StepDecay(step_size=None, gamma=0.5)"
+
+
+def test_adaptive_sgd_prints_sklearns_messages(capsys):
+    opt = SGD(1, np.float64, 1e-5, lr_schedule="adaptive")
+    assert opt.trigger_stopping("Stalled.", verbose=True) is False
+    assert opt.trigger_stopping("Stalled.", verbose=True) is False
+    assert opt.trigger_stopping("Stalled.", verbose=True) is True
+    assert capsys.readouterr().out.splitlines() == [
+        "Stalled. Setting learning rate to 0.000002",
+        "Stalled. Setting learning rate to 0.000000",
+        "Stalled. Learning rate too small. Stopping.",
+    ]
+    assert opt.trigger_stopping("Stalled.", verbose=False) is True
+    assert capsys.readouterr().out == ""
+
+
+def test_adaptive_sgd_stops_at_a_rate_of_exactly_1e_6():
+    assert SGD(1, np.float64, 1e-6, lr_schedule="adaptive").trigger_stopping("", False)
+    assert not SGD(1, np.float64, 2e-6, lr_schedule="adaptive").trigger_stopping(
+        "", False
+    )
+
+
+def test_adaptive_sgd_of_a_stack_divides_only_the_stalled_models_rate():
+    stacked = SGD.stack(
+        [SGD(2, np.float64, rate, lr_schedule="adaptive") for rate in (1e-2, 1e-3)]
+    )
+    assert stacked.trigger_stopping("", False, model=1) is False
+    assert [stacked.model(k).learning_rate for k in (0, 1)] == [1e-2, 1e-3 / 5]
+    small = SGD.stack(
+        [SGD(2, np.float64, rate, lr_schedule="adaptive") for rate in (1e-2, 1e-6)]
+    )
+    assert small.trigger_stopping("", False, model=1) is True
+    assert small.trigger_stopping("", False, model=0) is False
+
+
+@pytest.mark.parametrize(
+    "Optimizer, defaults",
+    [
+        (SGD, dict(learning_rate_init=0.1, momentum=0.9, nesterov=True, power_t=0.5)),
+        (Adam, dict(learning_rate_init=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-8)),
+        (AdamW, dict(learning_rate_init=0.001, beta_1=0.9, weight_decay=0.01)),
+        (RMSprop, dict(learning_rate_init=0.001, rho=0.9, epsilon=1e-8)),
+        (Adagrad, dict(learning_rate_init=0.01, epsilon=1e-8)),
+    ],
+)
+def test_optimizer_defaults_and_state_dtype(Optimizer, defaults):
+    """The documented defaults (scikit-learn's for SGD and Adam), and state
+    kept in the parameters' dtype."""
+    opt = Optimizer(4, np.float32)
+    for name, value in defaults.items():
+        assert getattr(opt, name) == value, name
+    params = np.ones(4, dtype=np.float32)
+    opt.step(params, np.full(4, 0.5, dtype=np.float32))
+    assert opt.buffers and params.dtype == np.float32
+    for name in opt.buffers:
+        assert getattr(opt, name).dtype == np.float32, name
+    assert opt._scratch.dtype == np.float32
+
+
+def test_stacked_schedules_follow_each_models_own_rate():
+    """invscaling per model (Python's pow), and an adaptive division of one
+    model's rate when all models started from the same rate."""
+    single = SGD(2, np.float64, 0.1, lr_schedule="invscaling", power_t=0.5)
+    single.iteration_ends(99)
+    assert type(single.learning_rate) is float and single.learning_rate == 0.01
+    stacked = SGD.stack(
+        [SGD(2, np.float64, r, lr_schedule="invscaling") for r in (0.1, 0.2)]
+    )
+    stacked.iteration_ends(99)
+    assert stacked.learning_rate.shape == (2, 1)
+    assert [stacked.model(k).learning_rate for k in (0, 1)] == [0.01, 0.02]
+    same = SGD.stack([SGD(3, np.float64, 0.1, lr_schedule="adaptive") for _ in "ab"])
+    assert type(same.learning_rate) is float
+    assert same.trigger_stopping("", False, model=1) is False
+    assert same.learning_rate.shape == (2, 1)
+    assert [same.model(k).learning_rate for k in (0, 1)] == [0.1, 0.02]
+
+
+def test_stacked_adamw_steps_each_model_as_its_own_fit():
+    rng = np.random.RandomState(5)
+    params, grad = rng.normal(size=(2, 6)), rng.normal(size=(2, 6))
+    singles = [
+        AdamW(6, np.float64, 0.01, weight_decay=wd, n_decayed=4) for wd in (0.0, 0.5)
+    ]
+    stacked = AdamW.stack(singles)
+    expected = params.copy()
+    for k, opt in enumerate(singles):
+        opt.step(expected[k], grad[k])
+    stacked.step(params, grad)
+    np.testing.assert_array_equal(params, expected)
+
+
+def test_stacked_adam_with_per_model_betas_in_float32():
+    rng = np.random.RandomState(6)
+    params = rng.normal(size=(2, 5)).astype(np.float32)
+    singles = [Adam(5, np.float32, 0.01, 0.9, b2) for b2 in (0.999, 0.99)]
+    stacked = Adam.stack(singles)
+    assert stacked._scratch.dtype == np.float32
+    expected = params.copy()
+    for _ in range(3):
+        grad = rng.normal(size=(2, 5)).astype(np.float32)
+        for k, opt in enumerate(singles):
+            opt.step(expected[k], grad[k])
+        stacked.step(params, grad)
+    np.testing.assert_array_equal(params, expected)
+    alone = stacked.model(1)  # an independent copy of model 1's state
+    alone.step(params[1], np.ones(5, dtype=np.float32))
+    np.testing.assert_array_equal(stacked.model(0)._M, singles[0]._M)
+    np.testing.assert_array_equal(stacked.model(1)._M, singles[1]._M)
+
+
+def test_optimizer_repr_shows_settings_and_per_model_values():
+    assert repr(SGD(3, np.float64)) == (
+        "SGD(learning_rate=0.1, momentum=0.9, nesterov=True, schedule='constant')"
+    )
+    stacked = Adam.stack([Adam(3, np.float64, 0.1), Adam(3, np.float64, 0.2)])
+    assert repr(stacked) == (
+        "Adam(learning_rate=[0.1, 0.2], beta_1=0.9, beta_2=0.999, epsilon=1e-08, t=0)"
+    )
+
+
+def test_optimizer_details_a_fit_never_reaches():
+    """Non-default epsilon reaches AdamW's Adam step; the printed new rate is
+    a fifth of the old; a 0-d hyperparameter is used as a float; a float32
+    stack with per-model rates steps each model in float32 as its own fit."""
+    assert AdamW(3, np.float64, epsilon=1e-3).epsilon == 1e-3
+    opt = SGD(1, np.float64, 1e-3, lr_schedule="adaptive")
+    assert Adam(1, np.float32)._factor(np.float64(0.5)) == 0.5
+    import contextlib
+    import io
+
+    with contextlib.redirect_stdout(io.StringIO()) as out:
+        opt.trigger_stopping("m.", verbose=True)
+    assert out.getvalue() == "m. Setting learning rate to 0.000200\n"
+    rng = np.random.RandomState(7)
+    params = rng.normal(size=(2, 4)).astype(np.float32)
+    singles = [SGD(4, np.float32, rate, momentum=0.5) for rate in (0.1, 0.3)]
+    stacked, expected = SGD.stack(singles), params.copy()
+    for _ in range(3):
+        grad = rng.normal(size=(2, 4)).astype(np.float32)
+        for k, single in enumerate(singles):
+            single.step(expected[k], grad[k])
+        stacked.step(params, grad)
+    np.testing.assert_array_equal(params, expected)
