@@ -54,8 +54,9 @@ def test_too_small_class_for_early_stopping_names_the_users_label(labels, shown)
     without_labels = re.compile(r"\[.*\]")
     assert without_labels.sub("", str(ours)) == without_labels.sub("", str(theirs))
     assert "least populated class" in str(ours)
-    assert f"[{shown}]" in str(ours), str(ours)
     assert "1.0" not in str(ours)
+    if "too few members are" in str(theirs):  # scikit-learn >= 1.7 lists them
+        assert f"[{shown}]" in str(ours), str(ours)
 
 
 @pytest.mark.parametrize(
