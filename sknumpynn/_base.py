@@ -16,10 +16,10 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import (
     _num_samples,
-    check_is_fitted,
     validate_data,
 )
 
+from sknumpynn._training import ledger
 from sknumpynn._training.hooks import TrainingHooks
 from sknumpynn._training.lbfgs import LbfgsSettings, train_lbfgs
 from sknumpynn._training.setup import STOCHASTIC_SOLVERS, StochasticFitMixin
@@ -36,9 +36,7 @@ from sknumpynn.nn.forward import forward_pass, hidden_activations
 from sknumpynn.nn.schedules import SCHEDULES
 
 #: What a fit hands from its preparation to its training loop.
-PreparedFit = namedtuple(
-    "PreparedFit", ["network", "X", "Y", "sample_weight", "rng", "hooks"]
-)
+PreparedFit = namedtuple("PreparedFit", "network X Y sample_weight rng hooks")
 
 try:  # scikit-learn >= 1.9: its experimental callbacks (set_callbacks)
     from sklearn.callback import CallbackSupportMixin
@@ -54,6 +52,8 @@ AUTO_FLOAT32_MIN_SAMPLES = 10_000
 
 #: Upper bound of the activations of one predict chunk, in MiB.
 PREDICT_CHUNK_MIB = 32
+
+_FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
 
 class BaseNumpyMLP(
@@ -231,6 +231,8 @@ class BaseNumpyMLP(
         return (np.float64, np.float32)
 
     def _fit(self, X, y, sample_weight=None, incremental=False):
+        if not incremental and ledger.intercept(self, X, y, sample_weight):
+            return self  # served by a search's pre-fit ledger (_training/ledger.py)
         prepared = self._prepare_fit(X, y, sample_weight, incremental)
         with limited_blas_threads():
             self._train(*prepared, incremental=incremental)
@@ -333,14 +335,25 @@ class BaseNumpyMLP(
                 self.validation_loss_curve_ = None
                 self.best_validation_loss_ = None
 
-    def _forward(self, X, output_activation=None):
-        """Validated network output for ``X``, computed in memory-bounded chunks.
+    def _validate_predict_input(self, X):
+        """``X`` as ``validate_data(reset=False)`` returns it, minus its fixed cost.
 
-        ``output_activation='identity'`` returns the output layer's
-        pre-activations (logits) instead.
+        A 2-D float ndarray with the fitted width, a finite sum (scikit-learn's
+        finiteness test) and no feature names at fit is returned as is, as
+        ``validate_data`` would, in microseconds; anything else goes through
+        ``validate_data``, with scikit-learn's errors and warnings.
         """
-        check_is_fitted(self)
         dtype = self.coefs_[0].dtype
+        if (
+            type(X) is np.ndarray
+            and X.ndim == 2
+            and X.dtype in _FLOAT_DTYPES
+            and X.shape[0] > 0
+            and X.shape[1] == self.n_features_in_
+            and not hasattr(self, "feature_names_in_")
+            and np.isfinite(X.sum(dtype=np.float64))
+        ):
+            return X
         # Float input of the other precision is cast chunk by chunk, not whole.
         other = np.float64 if dtype == np.float32 else np.float32
         with _naming_the_bad_argument(culprit="X"):
@@ -349,6 +362,17 @@ class BaseNumpyMLP(
             )
         if sp.issparse(X) and X.format == "csc":
             X = X.tocsr()
+        return X
+
+    def _forward(self, X, output_activation=None):
+        """Validated network output for ``X``, computed in memory-bounded chunks.
+
+        ``output_activation='identity'`` returns the output layer's
+        pre-activations (logits) instead. The public methods calling it have
+        checked that the estimator is fitted.
+        """
+        X = self._validate_predict_input(X)
+        dtype = self.coefs_[0].dtype
         row_bytes = dtype.itemsize * sum(c.shape[1] for c in self.coefs_)
         # Chunks of at most PREDICT_CHUNK_MIB (cache-friendly, and as fast as
         # bigger ones), never more than scikit-learn's working_memory.
@@ -363,6 +387,11 @@ class BaseNumpyMLP(
                 output_activation or self.out_activation_,
                 batch_size=chunk,
             )
+
+    def __sklearn_is_fitted__(self):
+        """Fitted once ``fit`` or ``partial_fit`` has built the weights (the
+        fast form of :func:`~sklearn.utils.validation.check_is_fitted`)."""
+        return hasattr(self, "coefs_")
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

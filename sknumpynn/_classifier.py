@@ -20,6 +20,7 @@ from sknumpynn._utils.docstrings import (
     COMMON_ATTRIBUTES,
     COMMON_PARAMETERS,
     HIDDEN_PARAMETERS,
+    fill_doc,
 )
 from sknumpynn._utils.validation import _naming_the_bad_argument
 from sknumpynn.nn.losses import Loss
@@ -233,13 +234,13 @@ class NumpyMLPClassifier(ClassifierMixin, BaseNumpyMLP):
         return accuracy_score(y, self._decode(P), sample_weight=sample_weight)
 
     @_fit_context(prefer_skip_nested_validation=True)
+    @fill_doc
     def fit(self, X, y, sample_weight=None):
         """Fit the model to data matrix X and target(s) y.
 
         Parameters
         ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            The input data.
+        {X}
 
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
             Class labels, or a label-indicator matrix for multilabel.
@@ -256,6 +257,7 @@ class NumpyMLPClassifier(ClassifierMixin, BaseNumpyMLP):
 
     @available_if(lambda est: est.solver in STOCHASTIC_SOLVERS)
     @_fit_context(prefer_skip_nested_validation=True)
+    @fill_doc
     def partial_fit(self, X, y, sample_weight=None, classes=None):
         """Update the model with one epoch over the given data.
 
@@ -263,8 +265,7 @@ class NumpyMLPClassifier(ClassifierMixin, BaseNumpyMLP):
 
         Parameters
         ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            The input data.
+        {X}
 
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
             The target values.
@@ -290,13 +291,13 @@ class NumpyMLPClassifier(ClassifierMixin, BaseNumpyMLP):
                 self._label_binarizer.fit(classes)
         return self._fit(X, y, sample_weight=sample_weight, incremental=True)
 
+    @fill_doc
     def predict(self, X):
         """Predict class labels.
 
         Parameters
         ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            The input data.
+        {X}
 
         Returns
         -------
@@ -306,13 +307,13 @@ class NumpyMLPClassifier(ClassifierMixin, BaseNumpyMLP):
         check_is_fitted(self)
         return self._decode(self._forward(X))
 
+    @fill_doc
     def predict_proba(self, X):
         """Probability estimates.
 
         Parameters
         ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            The input data.
+        {X}
 
         Returns
         -------
@@ -333,6 +334,7 @@ class NumpyMLPClassifier(ClassifierMixin, BaseNumpyMLP):
             return np.column_stack([1 - P, P])
         return P
 
+    @fill_doc
     def predict_log_proba(self, X):
         """Logarithm of the probability estimates, computed from the logits.
 
@@ -345,8 +347,7 @@ class NumpyMLPClassifier(ClassifierMixin, BaseNumpyMLP):
 
         Parameters
         ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            The input data.
+        {X}
 
         Returns
         -------

@@ -14,6 +14,7 @@ from sknumpynn._utils.docstrings import (
     COMMON_ATTRIBUTES,
     COMMON_PARAMETERS,
     HIDDEN_PARAMETERS,
+    fill_doc,
 )
 from sknumpynn.nn.losses import Loss
 
@@ -190,19 +191,13 @@ class NumpyMLPRegressor(RegressorMixin, BaseNumpyMLP):
         return r2_score(y, P, sample_weight=sample_weight)
 
     @_fit_context(prefer_skip_nested_validation=True)
+    @fill_doc
     def fit(self, X, y, sample_weight=None):
         """Fit the model to data matrix X and target(s) y.
 
         Parameters
         ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            The input data.
-
-        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
-            The target values.
-
-        sample_weight : array-like of shape (n_samples,), default=None
-            Non-negative sample weights, not all zero.
+        {fit_data}
 
         Returns
         -------
@@ -213,6 +208,7 @@ class NumpyMLPRegressor(RegressorMixin, BaseNumpyMLP):
 
     @available_if(lambda est: est.solver in STOCHASTIC_SOLVERS)
     @_fit_context(prefer_skip_nested_validation=True)
+    @fill_doc
     def partial_fit(self, X, y, sample_weight=None):
         """Update the model with one epoch over the given data.
 
@@ -220,8 +216,7 @@ class NumpyMLPRegressor(RegressorMixin, BaseNumpyMLP):
 
         Parameters
         ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            The input data.
+        {X}
 
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
             The target values.
@@ -236,13 +231,13 @@ class NumpyMLPRegressor(RegressorMixin, BaseNumpyMLP):
         """
         return self._fit(X, y, sample_weight=sample_weight, incremental=True)
 
+    @fill_doc
     def predict(self, X):
         """Predict using the multi-layer perceptron.
 
         Parameters
         ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            The input data.
+        {X}
 
         Returns
         -------

@@ -1,16 +1,13 @@
-"""Smoke tests of the main job (``--quick``) and of every example script."""
+"""Smoke tests of the main job (``--quick``); the examples' are in test_docs.py."""
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from sknumpynn import compare
 
-ROOT = Path(__file__).resolve().parents[1]
 HAS_MNIST = (
     bool(os.environ.get("SKNUMPYNN_DATA"))
     and (Path(os.environ.get("SKNUMPYNN_DATA", "")) / "mnist").is_dir()
@@ -54,32 +51,3 @@ def test_compare_skips_missing_mnist(tmp_path, monkeypatch):
     monkeypatch.setattr(sklearn.datasets, "fetch_openml", offline)
     results = compare.run(["mnist"], quick=True, data_home=str(tmp_path))
     assert "could not be downloaded" in results["mnist"]["skipped"]
-
-
-@pytest.mark.parametrize("script", ["heart", "boston", "diamonds", "mnist"])
-def test_example_runs_quick(script):
-    if script == "mnist" and not HAS_MNIST:
-        if os.environ.get("CI"):
-            pytest.fail("CI must set SKNUMPYNN_DATA")
-        pytest.skip("MNIST not available")
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "examples" / f"{script}.py"), "--quick"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr
-    assert "best parameters" in result.stdout
-
-
-def test_training_features_example_runs_quick(tmp_path):
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "examples" / "training_features.py"), "--quick"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=tmp_path,
-    )
-    assert result.returncode == 0, result.stderr
-    assert "stopped after 10 epochs" in result.stdout
-    assert (tmp_path / "training_features.png").exists()

@@ -77,6 +77,35 @@ def test_grid_search_on_dask_equals_sequential(client, dataset):
     assert len(tasks.data) >= 12 and workers <= set(client.scheduler_info()["workers"])
 
 
+@pytest.mark.parametrize("dataset", sorted(GRIDS))
+def test_stacked_search_on_dask_equals_sequential(client, dataset):
+    """sknumpynn's GridSearchCV: its fit_together call runs on the cluster."""
+    from sknumpynn.model_selection import GridSearchCV as StackedGridSearchCV
+
+    Estimator, cv, grid = GRIDS[dataset]
+    task = TASKS[dataset]
+    X, y = task.load(False)
+
+    def search():
+        model = task.build(Estimator(max_iter=50, random_state=0))
+        return StackedGridSearchCV(model, grid, cv=cv)
+
+    sequential = search().fit(X, y)
+    with (
+        joblib.parallel_backend("dask"),
+        distributed.get_task_stream(client) as tasks,
+    ):
+        distributed_run = search().fit(X, y)
+    for key in ("mean_test_score", "std_test_score", "rank_test_score"):
+        np.testing.assert_array_equal(
+            distributed_run.cv_results_[key], sequential.cv_results_[key]
+        )
+    assert distributed_run.best_params_ == sequential.best_params_
+    # The pre-fit's fits ran as tasks on the cluster's workers.
+    assert len(tasks.data) > 0
+    assert {t["worker"] for t in tasks.data} <= set(client.scheduler_info()["workers"])
+
+
 def _blas_threads_seen_by_a_fit(raise_to):
     """Run in a worker: raise BLAS to ``raise_to`` threads, fit, report."""
     from sklearn.datasets import load_iris

@@ -4,7 +4,18 @@ import json
 import subprocess
 import sys
 
-OPTIONAL = ["matplotlib", "tqdm", "dask", "distributed", "skops", "torch", "pandas"]
+OPTIONAL = [
+    "matplotlib",
+    "tqdm",
+    "dask",
+    "distributed",
+    "skops",
+    "torch",
+    "pandas",
+    "skl2onnx",
+    "onnx",
+    "onnxruntime",
+]
 
 PROBE = """
 import json, sys

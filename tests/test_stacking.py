@@ -128,6 +128,13 @@ def test_random_states_batch_sizes_and_schedules(iris):
     assert_same_fits(*jobs(base, grid, *iris))
 
 
+def test_dropout_rates_per_model_and_per_layer(iris):
+    base = NumpyMLPClassifier(hidden_layer_sizes=(6, 5), max_iter=15, random_state=0)
+    grid = {"dropout": [0.0, 0.2, [0.3, 0.0], [0.0, 0.5]], "alpha": [1e-4, 1e-1]}
+    estimators, datasets = jobs(base, grid, *iris)
+    assert_same_fits(estimators, datasets, n_stacked=len(estimators))
+
+
 def test_class_weight_and_monitor_val_loss(iris):
     base = NumpyMLPClassifier(
         hidden_layer_sizes=(5,),
@@ -147,7 +154,6 @@ def test_unstackable_fits_fall_back_with_identical_results(iris):
     estimators, datasets = [], []
     for params in (
         {"solver": "lbfgs"},
-        {"dropout": 0.2},
         {"callbacks": [Noop()]},
         {"hidden_layer_sizes": (3, 3)},
     ):
@@ -155,7 +161,7 @@ def test_unstackable_fits_fall_back_with_identical_results(iris):
         e, d = jobs(base.set_params(**params), {"alpha": [1e-4]}, *iris)
         estimators += e
         datasets += d
-    assert_same_fits(estimators, datasets, n_stacked=3)
+    assert_same_fits(estimators, datasets, n_stacked=3)  # only the (3, 3) net
 
 
 def test_a_diverging_model_does_not_take_its_stack_down(regression):
@@ -229,3 +235,14 @@ def test_optimizer_stack_round_trip():
 def test_fit_together_needs_one_dataset_per_estimator():
     with pytest.raises(ValueError, match="one dataset per estimator"):
         fit_together([NumpyMLPRegressor()], [])
+
+
+def test_working_memory_splits_stacks_with_identical_results(iris):
+    from sklearn import config_context
+
+    base = NumpyMLPClassifier(hidden_layer_sizes=(300,), max_iter=5, random_state=0)
+    estimators, datasets = jobs(base, {"alpha": [1e-4, 1e-2, 1.0, 3.0]}, *iris)
+    with config_context(working_memory=1):  # MiB: a few models per stack
+        stacks, _ = plan_fits(estimators, datasets, [None] * len(estimators))
+        assert len(stacks) > 3
+        assert_same_fits(estimators, datasets)

@@ -26,6 +26,7 @@ from sknumpynn._training.stopping import stall_message, update_no_improvement
 from sknumpynn.nn import Network, Workspace
 from sknumpynn.nn.backprop import Penalty, batch_gradient
 from sknumpynn.nn.batch import Rows
+from sknumpynn.nn.dropout import stacked_masks
 
 
 class RowGroup:
@@ -86,6 +87,7 @@ class Trainer:
         self.workspace = Workspace(self.network, self.settings.batch_size)
         self.last_finite = self.network.params.copy()
         self.previous = self.network.params.copy()
+        self._allocate_dropout()
 
     def _models(self, members):
         """The selector of these runs' rows in the stack."""
@@ -147,17 +149,18 @@ class Trainer:
             Each model's batch losses weighted by batch size (scikit-learn's
             epoch loss).
         """
-        settings, dropout = self.settings, self.runs[0].dropout
+        settings = self.settings
         for group in self.groups:
             if settings.shuffle:
                 group.rng.shuffle(group.order)
         total, n_rows = 0.0, 0
         batches = [group.batches(group.order) for group in self.groups]
+        steps = zip(*batches) if len(batches) > 1 else ((b,) for b in batches[0])
         with np.errstate(over="ignore", invalid="ignore"):
-            for step in zip(*batches):
+            for step in steps:
                 rows = [Rows(g.models, *batch) for g, batch in zip(self.groups, step)]
                 n_batch = step[0][0].shape[0]
-                masks = dropout.masks(n_batch) if dropout is not None else None
+                masks = self._dropout_masks(n_batch)
                 loss = batch_gradient(
                     self.network,
                     rows,
@@ -170,6 +173,33 @@ class Trainer:
                 n_rows += n_batch
                 self.optimizer.step(self.network.params, self.workspace.grad)
         return np.atleast_1d(total / n_rows)
+
+    def _dropout_masks(self, n_batch):
+        """This batch's dropout masks: the run's own, or each stacked model's."""
+        if self.single:
+            dropout = self.runs[0].dropout
+            return None if dropout is None else dropout.masks(n_batch)
+        if self._dropout_buffers is None:
+            return None
+        dropouts = [self.runs[k].dropout for k in self.active]
+        return stacked_masks(dropouts, self._dropout_buffers, n_batch)
+
+    def _allocate_dropout(self):
+        """Per hidden layer a (models, batch, units) mask buffer, if any model
+        drops units there."""
+        self._dropout_buffers = None
+        dropouts = [self.runs[k].dropout for k in self.active]
+        if self.single or not any(dropouts):
+            return
+        units = self.network.layer_units[1:-1]
+        rates = np.array([d.rates if d else (0.0,) * len(units) for d in dropouts])
+        shape = (len(self.active), self.settings.batch_size)
+        self._dropout_buffers = [
+            np.empty(shape + (u,), self.network.dtype)
+            if rates[:, layer].any()
+            else None
+            for layer, u in enumerate(units)
+        ]
 
     def evaluate(self):
         """Each model's ``(val_loss, val_score)`` on its held-out rows.
@@ -321,6 +351,7 @@ class Trainer:
         self.groups = groups
         self.workspace = Workspace(self.network, self.settings.batch_size)
         self.penalty = self._penalty()
+        self._allocate_dropout()
 
     def _hand_back(self, k):
         """Copy model ``k``'s row of the stack into its own network/optimizer."""

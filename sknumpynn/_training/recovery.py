@@ -33,9 +33,11 @@ def recover_from_divergence(state, last_finite):
     """
     if state.t_ == 0:
         raise ValueError(
-            "Training diverged in its first epoch: the loss is not finite, so no "
-            "usable weights exist. Scale the features (e.g. StandardScaler) or "
-            "lower learning_rate_init."
+            "Solver produced non-finite parameter weights. The input data may "
+            "contain large values and need to be preprocessed. Training diverged "
+            "in its first epoch: the loss is not finite, so no usable weights "
+            "exist. Scale the features (e.g. StandardScaler) or lower "
+            "learning_rate_init."
         )
     warnings.warn(
         f"Training diverged after {state.n_iter_} epoch"
@@ -79,8 +81,10 @@ def ensure_finite_outputs(network, X, fallback, n_rows=1000):
             )
             return
     raise ValueError(
-        "Training diverged: the network's outputs are not finite. Scale the "
-        "features (e.g. StandardScaler) or lower learning_rate_init."
+        "Solver produced non-finite parameter weights. The input data may contain "
+        "large values and need to be preprocessed. Training diverged: the "
+        "network's outputs are not finite. Scale the features (e.g. "
+        "StandardScaler) or lower learning_rate_init."
     )
 
 

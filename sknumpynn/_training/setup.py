@@ -154,7 +154,9 @@ class StochasticFitMixin:
         rows (the mean loss without weight penalties, and the estimator's
         score). Only the held-out rows are copied.
         """
-        stratify = Y if is_classifier(self) and self.n_outputs_ == 1 else None
+        stratify = (
+            self._decode(Y) if is_classifier(self) and self.n_outputs_ == 1 else None
+        )
         train_index, val_index = train_test_split(
             np.arange(X.shape[0]),
             random_state=rng,

@@ -218,3 +218,57 @@ COMMON_ATTRIBUTES = """\
     n_outputs_ : int
         Number of outputs.
 """
+
+
+#: Parameter descriptions repeated across methods and functions, by name.
+FRAGMENTS = {
+    "X": """\
+X : {array-like, sparse matrix} of shape (n_samples, n_features)
+    The input data.""",
+    "fit_data": """\
+X : {array-like, sparse matrix} of shape (n_samples, n_features)
+    The input data.
+
+y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+    The target values.
+
+sample_weight : array-like of shape (n_samples,), default=None
+    Non-negative sample weights, not all zero.""",
+    "loader": """\
+return_X_y : bool, default=False
+    Return ``(data, target)`` instead of a Bunch.
+as_frame : bool, default=False
+    Return pandas objects (requires pandas).""",
+    "optimizer": """\
+n_params : int or tuple of int
+    Size of the parameter vector (with a model axis: its shape).
+dtype : dtype
+    Dtype of the parameters.""",
+}
+
+
+def fill_doc(obj):
+    """Replace each ``{name}`` line of ``obj``'s docstring by its fragment.
+
+    A fragment takes the indentation of the line it replaces.
+
+    Parameters
+    ----------
+    obj : function or class
+
+    Returns
+    -------
+    obj
+    """
+    lines = []
+    for line in obj.__doc__.splitlines():
+        key = line.strip()[1:-1] if line.strip().startswith("{") else None
+        if key in FRAGMENTS:
+            indent = line[: len(line) - len(line.lstrip())]
+            lines += [
+                indent + part if part else "" for part in FRAGMENTS[key].split("\n")
+            ]
+        else:
+            lines.append(line)
+    obj.__doc__ = "\n".join(lines)
+    return obj

@@ -40,7 +40,7 @@ def _validate_sample_weight(sample_weight, X):
     )
     if not np.any(sample_weight):
         raise ValueError(
-            "sample_weight must contain at least one non-zero weight; all "
-            f"{sample_weight.shape[0]} weights are zero."
+            "Sample weights must contain at least one non-zero number; all "
+            f"{sample_weight.shape[0]} entries of sample_weight are zero."
         )
     return sample_weight

@@ -75,6 +75,7 @@ def to_markdown(results, env, quick):
                 for library, best in grid.items()
             ],
         )
+    lines += _search_table(results)
     lines += [
         "",
         "Hyperparameters (both estimators; random_state=0, hold-out tasks 0, 1, 2):",
@@ -84,6 +85,27 @@ def to_markdown(results, env, quick):
         if "params" in entry:
             lines.append(f"- {name}: {entry['params'] or 'scikit-learn defaults'}")
     return "\n".join(lines) + "\n"
+
+
+def _search_table(results):
+    """Whole-search wall times: scikit-learn's search over ours."""
+    searches = {
+        name: entry["search_speedup"]
+        for name, entry in results.items()
+        if "search_speedup" in entry
+    }
+    if not searches:
+        return []
+    return _table(
+        "Wall time of the whole search, scikit-learn's over ours "
+        "(ours: sknumpynn.model_selection, every fold and candidate stacked):",
+        ["dataset", "cross_validate", "GridSearchCV"],
+        [
+            f"| {name} | {s['cross_validate']:.2f}x "
+            f"| {s.get('GridSearchCV', float('nan')):.2f}x |"
+            for name, s in searches.items()
+        ],
+    )
 
 
 def _table(title, columns, rows):

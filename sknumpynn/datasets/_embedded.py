@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from sknumpynn._utils.docstrings import fill_doc
 from sknumpynn.datasets._base import make_bunch, read_descr, read_embedded_csv
 
 HEART_SHA256 = "d235cad39b7bcc1d63c7b672146fb3b6108b861201d2e29e288ec7fe03e35082"
@@ -16,6 +17,7 @@ DIAMONDS_CATEGORIES = {
 }
 
 
+@fill_doc
 def load_heart(*, return_X_y=False, as_frame=False):
     """Load the Cleveland heart-disease data (Kaggle encoding, 303 rows).
 
@@ -25,10 +27,7 @@ def load_heart(*, return_X_y=False, as_frame=False):
 
     Parameters
     ----------
-    return_X_y : bool, default=False
-        Return ``(data, target)`` instead of a Bunch.
-    as_frame : bool, default=False
-        Return pandas objects (requires pandas).
+    {loader}
 
     Returns
     -------
@@ -48,18 +47,12 @@ def load_heart(*, return_X_y=False, as_frame=False):
     header, raw = read_embedded_csv("heart.csv.gz", HEART_SHA256)
     columns = {name: np.array(raw[name], dtype=float) for name in header[:-1]}
     target = np.array(raw["target"], dtype=np.int64)
-    return make_bunch(
-        columns,
-        target,
-        target_column="target",
-        target_names=["disease", "no disease"],
-        descr=read_descr("heart"),
-        as_frame=as_frame,
-        return_X_y=return_X_y,
-        loader="load_heart",
+    return _bunch(
+        "heart", columns, target, ["disease", "no disease"], as_frame, return_X_y
     )
 
 
+@fill_doc
 def load_boston(*, return_X_y=False, as_frame=False, drop_black=False):
     """Load the Boston housing data (506 rows, target ``medv`` in $1000s).
 
@@ -70,10 +63,7 @@ def load_boston(*, return_X_y=False, as_frame=False, drop_black=False):
 
     Parameters
     ----------
-    return_X_y : bool, default=False
-        Return ``(data, target)`` instead of a Bunch.
-    as_frame : bool, default=False
-        Return pandas objects (requires pandas).
+    {loader}
     drop_black : bool, default=False
         Leave out the ``black`` column.
 
@@ -95,18 +85,11 @@ def load_boston(*, return_X_y=False, as_frame=False, drop_black=False):
     header, raw = read_embedded_csv("boston.csv.gz", BOSTON_SHA256)
     names = [n for n in header[:-1] if not (drop_black and n == "black")]
     columns = {name: np.array(raw[name], dtype=float) for name in names}
-    return make_bunch(
-        columns,
-        np.array(raw["medv"], dtype=float),
-        target_column="medv",
-        target_names=["medv"],
-        descr=read_descr("boston"),
-        as_frame=as_frame,
-        return_X_y=return_X_y,
-        loader="load_boston",
-    )
+    target = np.array(raw["medv"], dtype=float)
+    return _bunch("boston", columns, target, ["medv"], as_frame, return_X_y)
 
 
+@fill_doc
 def load_diamonds(*, return_X_y=False, as_frame=False):
     """Load ggplot2's diamonds (53,940 rows, target ``price`` in USD).
 
@@ -117,10 +100,7 @@ def load_diamonds(*, return_X_y=False, as_frame=False):
 
     Parameters
     ----------
-    return_X_y : bool, default=False
-        Return ``(data, target)`` instead of a Bunch.
-    as_frame : bool, default=False
-        Return pandas objects (requires pandas).
+    {loader}
 
     Returns
     -------
@@ -146,14 +126,28 @@ def load_diamonds(*, return_X_y=False, as_frame=False):
         for name in header
         if name != "price"
     }
+    target = np.array(raw["price"], dtype=float)
+    return _bunch(
+        "diamonds",
+        columns,
+        target,
+        ["price"],
+        as_frame,
+        return_X_y,
+        categories=DIAMONDS_CATEGORIES,
+    )
+
+
+def _bunch(name, columns, target, target_names, as_frame, return_X_y, **extra):
+    """The loaders' shared return: a Bunch or ``(data, target)``."""
     return make_bunch(
         columns,
-        np.array(raw["price"], dtype=float),
-        target_column="price",
-        target_names=["price"],
-        descr=read_descr("diamonds"),
+        target,
+        target_column=target_names[0] if len(target_names) == 1 else "target",
+        target_names=target_names,
+        descr=read_descr(name),
         as_frame=as_frame,
         return_X_y=return_X_y,
-        loader="load_diamonds",
-        categories=DIAMONDS_CATEGORIES,
+        loader=f"load_{name}",
+        **extra,
     )

@@ -39,7 +39,7 @@ def _weight_sum(group):
 
 def _per_model(network, rows, sums):
     """:math:`S` per model: a float when every model shares it."""
-    if len(rows) == 1 or len(set(sums)) == 1:
+    if len(sums) == 1 or len(set(sums)) == 1:
         return sums[0]
     per_model = np.empty(network.n_models)
     for group, value in zip(rows, sums):
@@ -71,11 +71,12 @@ def batch_gradient(
         Mean loss over the batch with the weight penalties.
     """
     loss = get_loss(loss)
-    sums = [_weight_sum(group) for group in rows]
-    if 0 in sums:  # zero-weight rows carry no information: no step for them
+    sums, empty = [_weight_sum(group) for group in rows], ()
+    if not all(sums):  # zero-weight rows carry no information: no step for them
         if network.n_models is None or set(sums) == {0}:
             workspace.grad[...] = 0
             return 0.0 if network.n_models is None else np.zeros(network.n_models)
+        empty = [group for group, value in zip(rows, sums) if not value]
         sums = [value or 1.0 for value in sums]
     sw_sum = _per_model(network, rows, sums)
     buffers, _, scratch = workspace.rows(rows[0].X.shape[0])
@@ -88,11 +89,10 @@ def batch_gradient(
     _output_delta(rows, loss, activations[-1], sums)
     backward(network, rows, activations, workspace, dropout_masks, scratch)
     add_penalty_gradient(network, workspace, penalty, sw_sum)
-    for group in rows:
-        if group.sample_weight is not None and not group.sample_weight.any():
-            workspace.grad[group.models] = 0
-            if value is not None:
-                value[group.models] = 0.0
+    for group in empty:
+        workspace.grad[group.models] = 0
+        if value is not None:
+            value[group.models] = 0.0
     return value
 
 
@@ -126,7 +126,7 @@ def backward(network, rows, activations, workspace, dropout_masks=None, scratch=
     :math:`f'` evaluated on the undropped output :math:`A = q A' / m` of the
     kept units; ``scratch`` holds GELU layers' pre-activations.
     """
-    grad_coefs, grad_intercepts = workspace.grad_coefs, workspace.grad_intercepts
+    grad_coefs = workspace.grad_coefs
     deltas = workspace.rows(rows[0].X.shape[0]).deltas
     delta = activations[-1]
     for layer in range(network.n_layers - 1, -1, -1):
@@ -139,8 +139,7 @@ def backward(network, rows, activations, workspace, dropout_masks=None, scratch=
                 )
         else:
             _product(_transposed(activations[layer]), delta, grad_coefs[layer])
-        bias = grad_intercepts[layer]
-        np.sum(delta, axis=-2, out=bias.reshape(bias.shape[:-2] + bias.shape[-1:]))
+        np.sum(delta, axis=-2, out=workspace.bias_sums[layer])
         if layer > 0:
             delta = _hidden_delta(
                 network,

@@ -26,10 +26,12 @@ def _product(A, W, out):
     and ``out`` are 2-D or 3-D. A stack of one is computed as 2-D products,
     so one model of a stack does exactly the arithmetic of a single network.
     """
-    if W.ndim == 3 and W.shape[0] == 1:
-        A, W, out = (A[0] if A.ndim == 3 else A), W[0], out[0]
     if W.ndim == 2:
+        if type(A) is np.ndarray:
+            return np.matmul(A, W, out=out)
         return _dot(A, W, out)
+    if W.shape[0] == 1:
+        return _dot(A[0] if A.ndim == 3 else A, W[0], out[0])
     if sp.issparse(A):
         for k in range(W.shape[0]):
             _dot(A, W[k], out[k])

@@ -64,15 +64,65 @@ class Dropout:
         list
             Per hidden layer, None (no dropout) or ``(mask, keep)``.
         """
-        masks = []
-        for p, buffer in zip(self.rates, self._buffers):
-            if buffer is None:
-                masks.append(None)
-                continue
-            keep = 1.0 - p
-            mask = buffer[:n_samples]
-            self.rng.random(dtype=mask.dtype, out=mask)
-            np.less(mask, keep, out=mask)
-            mask *= 1.0 / keep
-            masks.append((mask, keep))
-        return masks
+        return [
+            None if buffer is None else (self.draw(p, buffer[:n_samples]), 1.0 - p)
+            for p, buffer in zip(self.rates, self._buffers)
+        ]
+
+    def draw(self, p, mask):
+        r"""Fill ``mask`` with :math:`m / q`, :math:`P(m = 1) = q = 1 - p`.
+
+        Parameters
+        ----------
+        p : float
+            Drop probability.
+        mask : ndarray
+            Filled in place.
+
+        Returns
+        -------
+        mask : ndarray
+        """
+        keep = 1.0 - p
+        self.rng.random(dtype=mask.dtype, out=mask)
+        np.less(mask, keep, out=mask)
+        mask *= 1.0 / keep
+        return mask
+
+
+def stacked_masks(dropouts, buffers, n_samples):
+    """One batch's masks for a stack: each model draws its own, in its order.
+
+    Parameters
+    ----------
+    dropouts : list of Dropout or None
+        Each model's dropout (None: the model drops nothing).
+    buffers : list of ndarray or None
+        Per hidden layer, ``(n_models, batch_size, units)``, or None when no
+        model drops units there.
+    n_samples : int
+        Rows of the batch.
+
+    Returns
+    -------
+    list
+        Per hidden layer None, or ``(mask, keep)`` with per-model ``keep`` of
+        shape ``(n_models, 1, 1)``; a model that keeps every unit of a layer
+        gets ones (and draws nothing, as its own fit does).
+    """
+    masks = []
+    for layer, buffer in enumerate(buffers):
+        if buffer is None:
+            masks.append(None)
+            continue
+        keep = np.ones((len(dropouts), 1, 1), dtype=buffer.dtype)
+        mask = buffer[:, :n_samples]
+        for k, dropout in enumerate(dropouts):
+            p = 0.0 if dropout is None else dropout.rates[layer]
+            if p > 0:
+                dropout.draw(p, mask[k])
+                keep[k] = 1.0 - p
+            else:
+                mask[k] = 1.0
+        masks.append((mask, keep))
+    return masks

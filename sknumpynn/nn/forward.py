@@ -32,6 +32,8 @@ def hidden_activations(activation, n_hidden):
     -------
     tuple of str
     """
+    if isinstance(activation, str) and activation in HIDDEN_ACTIVATIONS:
+        return (activation,) * n_hidden  # the common case, without the checks
     names = [activation] * n_hidden if isinstance(activation, str) else activation
     names = tuple(names)
     if len(names) != n_hidden:
@@ -86,8 +88,8 @@ def forward_pass(X, coefs, intercepts, activation, output_activation, batch_size
     """
     dtype = coefs[0].dtype
     names = hidden_activations(activation, len(coefs) - 1)
-    hidden = [HIDDEN_ACTIVATIONS[name] for name in names]
-    output = OUTPUT_ACTIVATIONS[output_activation]
+    activations = [HIDDEN_ACTIVATIONS[name] for name in names]
+    activations.append(OUTPUT_ACTIVATIONS[output_activation])
     n_samples = X.shape[0]
     batch_size = n_samples if batch_size is None else max(1, int(batch_size))
     out = np.empty((n_samples, coefs[-1].shape[1]), dtype=dtype)
@@ -98,21 +100,28 @@ def forward_pass(X, coefs, intercepts, activation, output_activation, batch_size
         (W.shape[1] for W, name in zip(coefs, names) if name in USES_SCRATCH),
         default=0,
     )
-    flat_scratch = np.empty(rows * widest, dtype)
+    flat_scratch = np.empty(rows * widest, dtype) if widest else None
+    sparse = sp.issparse(X)
     for start in range(0, n_samples, batch_size):
         stop = min(start + batch_size, n_samples)
-        targets = [buf[: stop - start] for buf in buffers] + [out[start:stop]]
-        A = X[start:stop]
+        if stop - start == rows:
+            targets = [*buffers, out[start:stop]]
+        else:  # the last, shorter chunk
+            targets = [buf[: stop - start] for buf in buffers] + [out[start:stop]]
+        A = X[start:stop] if stop - start < n_samples else X
         if A.dtype != dtype:
             A = A.astype(dtype)
-        for layer, (W, b, Z) in enumerate(zip(coefs, intercepts, targets)):
-            _dot(A, W, out=Z)
-            Z += b
-            if layer == len(coefs) - 1:
-                output(Z)
-            elif names[layer] in USES_SCRATCH:
-                hidden[layer](Z, flat_scratch[: Z.size].reshape(Z.shape))
+        for layer, (W, b, Z, f) in enumerate(
+            zip(coefs, intercepts, targets, activations)
+        ):
+            if sparse and layer == 0:
+                Z[...] = A @ W
             else:
-                hidden[layer](Z)
+                np.matmul(A, W, out=Z)
+            Z += b
+            if layer < len(names) and names[layer] in USES_SCRATCH:
+                f(Z, flat_scratch[: Z.size].reshape(Z.shape))
+            else:
+                f(Z)
             A = Z
     return out

@@ -12,12 +12,10 @@ biases, as scikit-learn packs them), and the gradient has the same layout, so
 an optimizer step is a few whole-vector operations.
 
 **A stack of models.** ``Network(..., n_models=K)`` holds ``K`` networks of
-the same shape as one: ``params`` has shape ``(K, n_params)``, each weight
-``(K, fan_in, fan_out)`` and each bias ``(K, 1, fan_out)``, and every product
-above becomes one batched product per layer (BLAS once per model). The rows a
-batch brings may differ between groups of models (:class:`Rows`: the models of
-one cross-validation fold share their rows); everything else is the same code
-as for one network, which is the case ``n_models=None`` (no model axis).
+one shape: ``params`` of shape ``(K, n_params)``, weights ``(K, fan_in,
+fan_out)``, biases ``(K, 1, fan_out)``; each product is one batched product
+(BLAS once per model), and groups of models may bring their own rows
+(:class:`Rows`). The rest is the code of one network (``n_models=None``).
 """
 
 import numpy as np
@@ -53,6 +51,8 @@ class Network:
 
     Attributes
     ----------
+    n_layers : int
+        Number of weight layers.
     params : ndarray of shape (n_params,) or (n_models, n_params)
         All weights then all biases, flat.
     coefs : list of ndarray
@@ -93,6 +93,7 @@ class Network:
         self.output_activation = output_activation
         self.dtype = np.dtype(dtype)
         self.n_models = None if n_models is None else int(n_models)
+        self.n_layers = len(self.layer_units) - 1
         pairs = list(zip(self.layer_units[:-1], self.layer_units[1:]))
         self.n_coef_params = sum(i * o for i, o in pairs)
         self.n_params = self.n_coef_params + sum(self.layer_units[1:])
@@ -104,16 +105,18 @@ class Network:
         self._output = OUTPUT_ACTIVATIONS[output_activation]
 
     def __repr__(self):
-        units = "-".join(map(str, self.layer_units))
-        activation = self.activation
+        units, activation = "-".join(map(str, self.layer_units)), self.activation
         activation = activation if isinstance(activation, str) else list(activation)
-        stack = "" if self.n_models is None else f", n_models={self.n_models}"
+        stack = f", n_models={self.n_models}" if self.n_models else ""
         return (
             f"Network({units}, activation={activation!r}, "
             f"output={self.output_activation!r}, dtype={self.dtype.name}{stack})"
         )
 
-    n_layers = property(lambda self: len(self.layer_units) - 1, doc="Weight layers.")
+    def __setstate__(self, state):
+        # Pickle stores views as separate arrays: make them views again.
+        self.__dict__.update(state)
+        self.coefs, self.intercepts = self.unpack(self.params)
 
     @property
     def lead(self):
@@ -154,12 +157,9 @@ class Network:
         Parameters
         ----------
         coefs, intercepts : list of ndarray
-            Weights and biases per layer (e.g. a fitted estimator's
-            ``coefs_`` and ``intercepts_``).
-        activation : str or sequence of str
-            Hidden activation(s).
-        output_activation : str
-            Output activation.
+            Weights and biases per layer (e.g. a fitted ``coefs_``).
+        activation, output_activation : str
+            Hidden activation(s) (or one per layer) and output activation.
         dtype : dtype, default=None
             The dtype of ``coefs`` when None.
 
@@ -188,14 +188,7 @@ class Network:
         Network
             Model ``k`` of the stack is ``networks[k]``.
         """
-        first = networks[0]
-        net = cls(
-            first.layer_units,
-            first.activation,
-            first.output_activation,
-            first.dtype,
-            n_models=len(networks),
-        )
+        net = networks[0]._empty_stack(len(networks))
         for row, network in zip(net.params, networks):
             row[...] = network.params
         return net
@@ -211,15 +204,13 @@ class Network:
         -------
         Network
         """
-        net = Network(
-            self.layer_units,
-            self.activation,
-            self.output_activation,
-            self.dtype,
-            n_models=len(models),
-        )
+        net = self._empty_stack(len(models))
         np.take(self.params, models, axis=0, out=net.params)
         return net
+
+    def _empty_stack(self, n_models):
+        units, activation = self.layer_units, self.activation
+        return Network(units, activation, self.output_activation, self.dtype, n_models)
 
     def initialize(self, rng):
         """Glorot-uniform initialisation, in scikit-learn's draw order.
@@ -248,22 +239,18 @@ class Network:
         Parameters
         ----------
         X : {ndarray, sparse matrix} of shape (n_samples, n_features), or list of Rows
-            The batch; for a stack whose groups of models see different rows,
-            one :class:`Rows` per group.
+            The batch, or one :class:`Rows` per group of stacked models.
         buffers : list of ndarray
-            ``buffers[l]`` of shape ``(n_samples, layer_units[l + 1])`` (with
-            the leading model axis of a stack).
+            ``buffers[l]`` of shape ``(n_samples, layer_units[l + 1])``.
         dropout_masks : list, default=None
             Per hidden layer None, or ``(mask, keep)`` with ``mask`` holding
             :math:`m / q` (:math:`m \in \{0, 1\}`, :math:`P(m = 1) = q =`
             ``keep``): inverted dropout, :math:`A \odot m / q`.
         scratch : list of ndarray, default=None
-            One buffer per hidden layer, shaped like its output, for the
-            activation's intermediates; a GELU layer's keeps the pre-activation
-            for the backward pass. None allocates them.
+            Per hidden layer, shaped like its output, the activation's
+            intermediates (GELU keeps its pre-activation there).
         models : slice, default=...
-            The models of a stack to run (``buffers`` sized for them; the
-            groups' ``models`` count within them); all by default.
+            The models of a stack to run (``buffers`` sized for them).
 
         Returns
         -------
@@ -273,8 +260,12 @@ class Network:
         groups = X if isinstance(X, list) else [Rows(..., X, None, None)]
         if scratch is None:
             scratch = [np.empty_like(Z) for Z in buffers[:-1]]
-        coefs = [W[models] for W in self.coefs]
-        intercepts = [b[models] for b in self.intercepts]
+        coefs, intercepts = self.coefs, self.intercepts
+        if models is not ...:
+            coefs, intercepts = (
+                [W[models] for W in coefs],
+                [b[models] for b in intercepts],
+            )
         for group in groups:  # the first layer: each group's own rows
             _product(group.X, coefs[0][group.models], buffers[0][group.models])
         activations = [X]

@@ -64,6 +64,8 @@ class Optimizer:
     buffers = ()
     #: Names of the hyperparameters that may differ between stacked models.
     hyperparameters = ("learning_rate_init", "learning_rate")
+    #: What ``repr`` shows.
+    shown = ("learning_rate",)
 
     def __init__(self, n_params, dtype, learning_rate_init):
         self.learning_rate_init = learning_rate_init
@@ -81,6 +83,19 @@ class Optimizer:
             Its gradient.
         """
         raise NotImplementedError
+
+    def __repr__(self):
+        shown = ", ".join(f"{name}={self._describe(name)}" for name in self.shown)
+        return f"{type(self).__name__}({shown})"
+
+    def _step_by_root(self, params, grad, accumulated):
+        """``params -= eta g / (sqrt(accumulated) + eps)`` (RMSprop, Adagrad)."""
+        tmp = self._scratch
+        np.sqrt(accumulated, out=tmp)
+        tmp += self._factor(self.epsilon)
+        np.divide(grad, tmp, out=tmp)
+        tmp *= self._factor(self.learning_rate)
+        params -= tmp
 
     def _factor(self, value):
         """A hyperparameter as an operand: a float, or a column in the dtype
@@ -114,10 +129,16 @@ class Optimizer:
         Returns
         -------
         stop : bool
-            Always True.
+            True, unless the optimizer reacts otherwise (SGD's 'adaptive'
+            schedule divides its rate by 5 and goes on).
         """
-        if verbose:
+        stop = self._on_stall(msg, verbose, model)
+        if stop is not False and verbose and stop is not None:
             print(msg + " Stopping.")
+        return stop is not False
+
+    def _on_stall(self, msg, verbose, model):
+        """True: stop; False: go on; None: stop, already said why."""
         return True
 
     # -- a stack of models ---------------------------------------------------
@@ -211,4 +232,4 @@ class Optimizer:
         value = getattr(self, name)
         if isinstance(value, np.ndarray):
             return "[" + ", ".join(f"{v:g}" for v in value.ravel()) + "]"
-        return f"{value:g}"
+        return f"{value:g}" if type(value) is float else repr(value)

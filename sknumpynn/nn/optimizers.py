@@ -14,9 +14,11 @@ works unchanged on a stack of models whose hyperparameters are columns.
 
 import numpy as np
 
+from sknumpynn._utils.docstrings import fill_doc
 from sknumpynn.nn.optimizer_base import Optimizer, hyperparameter, nonzero, power, sqrt
 
 
+@fill_doc
 class SGD(Optimizer):
     r"""Stochastic gradient descent with momentum and Nesterov's momentum.
 
@@ -31,10 +33,7 @@ class SGD(Optimizer):
 
     Parameters
     ----------
-    n_params : int
-        Size of the parameter vector.
-    dtype : dtype
-        Dtype of the parameters.
+    {optimizer}
     learning_rate_init : float, default=0.1
     lr_schedule : {'constant', 'invscaling', 'adaptive'}, default='constant'
         ``invscaling`` sets :math:`\eta_t = \eta_0 / (t + 1)^{p}` after each
@@ -57,6 +56,7 @@ class SGD(Optimizer):
 
     buffers = ("velocity",)
     hyperparameters = Optimizer.hyperparameters + ("momentum", "power_t")
+    shown = ("learning_rate", "momentum", "nesterov", "lr_schedule")
 
     def __init__(
         self,
@@ -74,13 +74,6 @@ class SGD(Optimizer):
         self.nesterov = nesterov
         self.power_t = power_t
         self.velocity = np.zeros(n_params, dtype=dtype)
-
-    def __repr__(self):
-        return (
-            f"SGD(learning_rate={self._describe('learning_rate')}, "
-            f"momentum={self._describe('momentum')}, "
-            f"nesterov={self.nesterov}, schedule={self.lr_schedule!r})"
-        )
 
     def step(self, params, grad):
         # v <- mu v - eta g;  theta <- theta + v  (Nesterov: + mu v - eta g)
@@ -110,33 +103,23 @@ class SGD(Optimizer):
             rates = [float(eta) / (time_step + 1) ** float(p) for eta, p in pairs]
             self.learning_rate = hyperparameter(np.reshape(rates, pairs.shape))
 
-    def trigger_stopping(self, msg, verbose, model=None):
-        """Training stalled: stop, or for ``adaptive`` divide the rate by 5.
-
-        Parameters
-        ----------
-        msg : str
-            What stalled, printed when ``verbose``.
-        verbose : bool
-        model : int, default=None
-            Which model of a stack stalled.
-
-        Returns
-        -------
-        stop : bool
-        """
+    def _on_stall(self, msg, verbose, model):
+        # 'adaptive': divide the rate by 5 and go on, down to 1e-6.
         if self.lr_schedule != "adaptive":
-            return super().trigger_stopping(msg, verbose)
+            return True
         rate = self.learning_rate
         rate = float(rate if np.ndim(rate) == 0 else rate[model, 0])
         if rate <= 1e-6:
-            return super().trigger_stopping(msg + " Learning rate too small.", verbose)
+            if verbose:
+                print(msg + " Learning rate too small. Stopping.")
+            return None
         self.set_hyperparameter("learning_rate", model, rate / 5.0)
         if verbose:
             print(msg + f" Setting learning rate to {rate / 5.0:f}")
         return False
 
 
+@fill_doc
 class Adam(Optimizer):
     r"""Adam (Kingma & Ba, 2014), with bias correction folded into the rate.
 
@@ -155,8 +138,7 @@ class Adam(Optimizer):
 
     Parameters
     ----------
-    n_params : int
-    dtype : dtype
+    {optimizer}
     learning_rate_init : float, default=0.001
     beta_1, beta_2 : float, default=0.9, 0.999
     epsilon : float, default=1e-8
@@ -174,6 +156,7 @@ class Adam(Optimizer):
 
     buffers = ("_M", "_V")
     hyperparameters = Optimizer.hyperparameters + ("beta_1", "beta_2", "epsilon")
+    shown = ("learning_rate", "beta_1", "beta_2", "epsilon", "t")
 
     def __init__(
         self,
@@ -189,13 +172,6 @@ class Adam(Optimizer):
         self.t = 0
         self._M = np.zeros(n_params, dtype=dtype)
         self._V = np.zeros(n_params, dtype=dtype)
-
-    def __repr__(self):
-        return (
-            f"{type(self).__name__}(learning_rate={self._describe('learning_rate')}, "
-            f"beta_1={self._describe('beta_1')}, beta_2={self._describe('beta_2')}, "
-            f"epsilon={self._describe('epsilon')}, t={self.t})"
-        )
 
     @property
     def m(self):
@@ -228,6 +204,7 @@ class Adam(Optimizer):
         params -= tmp
 
 
+@fill_doc
 class AdamW(Adam):
     r"""Adam with decoupled weight decay (Loshchilov & Hutter, 2019).
 
@@ -242,8 +219,7 @@ class AdamW(Adam):
 
     Parameters
     ----------
-    n_params : int
-    dtype : dtype
+    {optimizer}
     learning_rate_init : float, default=0.001
     beta_1, beta_2 : float, default=0.9, 0.999
     epsilon : float, default=1e-8
@@ -290,6 +266,7 @@ class AdamW(Adam):
         super().step(params, grad)
 
 
+@fill_doc
 class RMSprop(Optimizer):
     r"""RMSprop (Tieleman & Hinton, 2012).
 
@@ -300,8 +277,7 @@ class RMSprop(Optimizer):
 
     Parameters
     ----------
-    n_params : int
-    dtype : dtype
+    {optimizer}
     learning_rate_init : float, default=0.001
     rho : float, default=0.9
         Decay of the squared-gradient average.
@@ -311,8 +287,7 @@ class RMSprop(Optimizer):
     --------
     >>> import numpy as np
     >>> from sknumpynn.nn import RMSprop
-    >>> params = np.zeros(2)
-    >>> opt = RMSprop(2, np.float64, learning_rate_init=0.01, rho=0.75)
+    >>> opt, params = RMSprop(2, np.float64, 0.01, rho=0.75), np.zeros(2)
     >>> opt.step(params, np.array([2.0, -2.0]))  # g / sqrt((1 - rho) g^2)
     >>> params.round(6)
     array([-0.02,  0.02])
@@ -320,6 +295,7 @@ class RMSprop(Optimizer):
 
     buffers = ("v",)
     hyperparameters = Optimizer.hyperparameters + ("rho", "epsilon")
+    shown = ("learning_rate", "rho", "epsilon")
 
     def __init__(
         self, n_params, dtype, learning_rate_init=0.001, rho=0.9, epsilon=1e-8
@@ -328,12 +304,6 @@ class RMSprop(Optimizer):
         self.rho, self.epsilon = float(rho), float(epsilon)
         self.v = np.zeros(n_params, dtype=dtype)
 
-    def __repr__(self):
-        return (
-            f"RMSprop(learning_rate={self._describe('learning_rate')}, "
-            f"rho={self._describe('rho')}, epsilon={self._describe('epsilon')})"
-        )
-
     def step(self, params, grad):
         # v <- rho v + (1 - rho) g^2;  theta <- theta - eta g / (sqrt(v) + eps)
         v, tmp = self.v, self._scratch
@@ -341,13 +311,10 @@ class RMSprop(Optimizer):
         np.square(grad, out=tmp)
         tmp *= self._factor(1.0 - self.rho)
         v += tmp
-        np.sqrt(v, out=tmp)
-        tmp += self._factor(self.epsilon)
-        np.divide(grad, tmp, out=tmp)
-        tmp *= self._factor(self.learning_rate)
-        params -= tmp
+        self._step_by_root(params, grad, v)
 
 
+@fill_doc
 class Adagrad(Optimizer):
     r"""Adagrad (Duchi, Hazan & Singer, 2011).
 
@@ -358,8 +325,7 @@ class Adagrad(Optimizer):
 
     Parameters
     ----------
-    n_params : int
-    dtype : dtype
+    {optimizer}
     learning_rate_init : float, default=0.01
     epsilon : float, default=1e-8
 
@@ -367,8 +333,7 @@ class Adagrad(Optimizer):
     --------
     >>> import numpy as np
     >>> from sknumpynn.nn import Adagrad
-    >>> params = np.zeros(2)
-    >>> opt = Adagrad(2, np.float64, learning_rate_init=0.1)
+    >>> opt, params = Adagrad(2, np.float64, learning_rate_init=0.1), np.zeros(2)
     >>> opt.step(params, np.array([4.0, -1.0]))  # g / sqrt(g^2) = sign(g)
     >>> params.round(6)
     array([-0.1,  0.1])
@@ -376,25 +341,16 @@ class Adagrad(Optimizer):
 
     buffers = ("G",)
     hyperparameters = Optimizer.hyperparameters + ("epsilon",)
+    shown = ("learning_rate", "epsilon")
 
     def __init__(self, n_params, dtype, learning_rate_init=0.01, epsilon=1e-8):
         super().__init__(n_params, dtype, learning_rate_init)
         self.epsilon = float(epsilon)
         self.G = np.zeros(n_params, dtype=dtype)
 
-    def __repr__(self):
-        return (
-            f"Adagrad(learning_rate={self._describe('learning_rate')}, "
-            f"epsilon={self._describe('epsilon')})"
-        )
-
     def step(self, params, grad):
         # G <- G + g^2;  theta <- theta - eta g / (sqrt(G) + eps)
         G, tmp = self.G, self._scratch
         np.square(grad, out=tmp)
         G += tmp
-        np.sqrt(G, out=tmp)
-        tmp += self._factor(self.epsilon)
-        np.divide(grad, tmp, out=tmp)
-        tmp *= self._factor(self.learning_rate)
-        params -= tmp
+        self._step_by_root(params, grad, G)

@@ -24,7 +24,7 @@ import numpy as np
 def _factor(value, coefs):
     """A scalar as a Python float; per-model values as a column in the dtype
     of ``coefs`` (what a Python float becomes under NumPy 2's promotion)."""
-    if np.ndim(value) == 0:
+    if type(value) is float or np.ndim(value) == 0:
         return float(value)
     return np.asarray(value, dtype=coefs.dtype).reshape(-1, 1)
 

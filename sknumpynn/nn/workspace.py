@@ -53,6 +53,10 @@ class Workspace:
         self.grad = np.zeros(network.params.shape, dtype=dtype)
         self.scratch = np.empty(network.params.shape, dtype=dtype)
         self.grad_coefs, self.grad_intercepts = network.unpack(self.grad)
+        #: The bias gradients without a stack's broadcast axis: sums land here.
+        self.bias_sums = [
+            b.reshape(b.shape[:-2] + b.shape[-1:]) for b in self.grad_intercepts
+        ]
 
     def rows(self, n_samples):
         """The leading ``n_samples`` rows of every per-batch buffer.
