@@ -319,7 +319,7 @@ def test_stacked_adam_with_per_model_betas_in_float32():
 
 def test_optimizer_repr_shows_settings_and_per_model_values():
     assert repr(SGD(3, np.float64)) == (
-        "SGD(learning_rate=0.1, momentum=0.9, nesterov=True, schedule='constant')"
+        "SGD(learning_rate=0.1, momentum=0.9, nesterov=True, lr_schedule='constant')"
     )
     stacked = Adam.stack([Adam(3, np.float64, 0.1), Adam(3, np.float64, 0.2)])
     assert repr(stacked) == (
