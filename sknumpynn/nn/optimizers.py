@@ -56,7 +56,7 @@ class SGD(Optimizer):
 
     buffers = ("velocity",)
     hyperparameters = Optimizer.hyperparameters + ("momentum", "power_t")
-    shown = ("learning_rate", "momentum", "nesterov", "schedule:lr_schedule")
+    shown = ("learning_rate", "momentum", "nesterov", "lr_schedule")
 
     def __init__(
         self,
