@@ -164,6 +164,11 @@ def load_mnist_split(quick, data_home=None):
     return X_train, y_train, X_test, y_test
 
 
+def _heart_baseline():
+    """The heart reference: the same one-hot encoding, logistic regression."""
+    return make_pipeline(heart_preprocessing(), LogisticRegression(max_iter=1000))
+
+
 GRID = {
     "mlp__hidden_layer_sizes": [(32,), (100,)],
     "mlp__alpha": [0.1, 1.0, 3.0],
@@ -171,48 +176,23 @@ GRID = {
 }
 QUICK_GRID = {"mlp__hidden_layer_sizes": [(16,)], "mlp__alpha": [1e-2, 1.0]}
 
+CV_10X3 = "repeated {}10-fold CV (3 repeats)"
+
 TASKS = {
-    "heart": Task(
-        name="heart",
-        kind="classifier",
-        metric="accuracy",
-        params={"alpha": 3.0},
-        build=_heart,
-        load=lambda quick, data_home=None: load_heart(return_X_y=True),
-        evaluation="repeated stratified 10-fold CV (3 repeats)",
-        grid=GRID,
-        baseline=lambda: make_pipeline(
-            heart_preprocessing(), LogisticRegression(max_iter=1000)
-        ),
-    ),
-    "boston": Task(
-        name="boston",
-        kind="regressor",
-        metric="R²",
-        params={},
-        build=_boston,
-        load=lambda quick, data_home=None: load_boston(return_X_y=True),
-        evaluation="repeated 10-fold CV (3 repeats)",
-        grid=GRID,
-    ),
-    "diamonds": Task(
-        name="diamonds",
-        kind="regressor",
-        metric="R²",
+    task.name: task
+    for task in (
+        Task("heart", "classifier", "accuracy", {"alpha": 3.0}, _heart,
+             lambda quick, data_home=None: load_heart(return_X_y=True),
+             CV_10X3.format("stratified "), GRID, baseline=_heart_baseline),
+        Task("boston", "regressor", "R²", {}, _boston,
+             lambda quick, data_home=None: load_boston(return_X_y=True),
+             CV_10X3.format(""), GRID),
         # Patience 20: with the default 10, adam stops while R² still climbs.
-        params={"n_iter_no_change": 20},
-        build=_diamonds,
-        load=load_diamonds_split,
-        evaluation="fixed 80/20 hold-out, 3 seeds",
-    ),
-    "mnist": Task(
-        name="mnist",
-        kind="classifier",
-        metric="accuracy",
-        params={"hidden_layer_sizes": (256,), "alpha": 1e-3},
-        build=_mnist,
-        load=load_mnist_split,
-        evaluation="canonical 60,000/10,000 split, 3 seeds",
-        quick_params={"max_iter": 5},
-    ),
-}
+        Task("diamonds", "regressor", "R²", {"n_iter_no_change": 20}, _diamonds,
+             load_diamonds_split, "fixed 80/20 hold-out, 3 seeds"),
+        Task("mnist", "classifier", "accuracy",
+             {"hidden_layer_sizes": (256,), "alpha": 1e-3}, _mnist,
+             load_mnist_split, "canonical 60,000/10,000 split, 3 seeds",
+             quick_params={"max_iter": 5}),
+    )
+}  # fmt: skip

@@ -40,8 +40,8 @@ def load_heart(*, return_X_y=False, as_frame=False):
     Examples
     --------
     >>> from sknumpynn.datasets import load_heart
-    >>> heart = load_heart()
-    >>> heart.data.shape, int(heart.target.sum())
+    >>> X, y = load_heart(return_X_y=True)
+    >>> X.shape, int(y.sum())
     ((303, 13), 165)
     """
     header, raw = read_embedded_csv("heart.csv.gz", HEART_SHA256)

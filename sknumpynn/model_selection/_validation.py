@@ -119,9 +119,8 @@ cross_validate.__doc__ = drop_in_doc(
     """    >>> from sklearn.datasets import load_iris
     >>> from sknumpynn import NumpyMLPClassifier
     >>> from sknumpynn.model_selection import cross_validate
-    >>> X, y = load_iris(return_X_y=True)
-    >>> result = cross_validate(NumpyMLPClassifier(max_iter=50, random_state=0),
-    ...                         X, y, cv=3)
+    >>> model = NumpyMLPClassifier(max_iter=50, random_state=0)
+    >>> result = cross_validate(model, *load_iris(return_X_y=True), cv=3)
     >>> result["test_score"].shape
     (3,)
 """,
