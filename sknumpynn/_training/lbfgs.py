@@ -10,7 +10,7 @@ from sklearn.exceptions import ConvergenceWarning
 
 from sknumpynn._training.hooks import NoHooks
 from sknumpynn.nn import Workspace
-from sknumpynn.nn.backprop import Penalty
+from sknumpynn.nn.backprop import Penalty, batch_gradient, single_rows
 
 
 @dataclass(frozen=True)
@@ -50,15 +50,13 @@ class _Objective:
 
     def __call__(self, theta):
         self.network.params[...] = theta
-        alpha, l1 = self.settings.penalty
-        value = self.network.loss_and_gradient(
-            self.X,
-            self.Y,
+        rows = single_rows(self.X, self.Y, self.sample_weight)
+        value = batch_gradient(
+            self.network,
+            rows,
             self.settings.loss,
-            alpha,
             self.workspace,
-            sample_weight=self.sample_weight,
-            l1=l1,
+            self.settings.penalty,
         )
         return value, self.workspace.grad.astype(np.float64)
 
