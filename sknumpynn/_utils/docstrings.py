@@ -239,6 +239,10 @@ return_X_y : bool, default=False
     Return ``(data, target)`` instead of a Bunch.
 as_frame : bool, default=False
     Return pandas objects (requires pandas).""",
+    "loader_returns": """\
+Returns
+-------
+data : :class:`~sklearn.utils.Bunch`""",
     "optimizer": """\
 n_params : int or tuple of int
     Size of the parameter vector (with a model axis: its shape).

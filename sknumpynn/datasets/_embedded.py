@@ -29,9 +29,7 @@ def load_heart(*, return_X_y=False, as_frame=False):
     ----------
     {loader}
 
-    Returns
-    -------
-    data : :class:`~sklearn.utils.Bunch`
+    {loader_returns}
         ``data`` (303, 13) float array or DataFrame, ``target`` (303,) int,
         ``feature_names``, ``target_names`` (``['disease', 'no disease']``),
         ``frame`` (DataFrame or None) and ``DESCR``.
@@ -102,9 +100,7 @@ def load_diamonds(*, return_X_y=False, as_frame=False):
     ----------
     {loader}
 
-    Returns
-    -------
-    data : :class:`~sklearn.utils.Bunch`
+    {loader_returns}
         ``data`` (53940, 9) object array or DataFrame, ``target`` (53940,)
         float, ``feature_names``, ``target_names``, ``frame`` and ``DESCR``.
     (data, target) : tuple if ``return_X_y`` is True
