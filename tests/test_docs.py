@@ -263,6 +263,20 @@ def test_api_pages_link_scikit_learn_and_numpy():
     )
 
 
+def run_quick(script, cwd):
+    """Run an example with ``--quick`` (no display); it must exit with 0."""
+    result = subprocess.run(
+        [sys.executable, str(script), "--quick"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=cwd,
+        env={**os.environ, "MPLBACKEND": "Agg"},
+    )
+    assert result.returncode == 0, result.stderr
+    return result
+
+
 HAS_MNIST = (
     bool(os.environ.get("SKNUMPYNN_DATA"))
     and (Path(os.environ.get("SKNUMPYNN_DATA", "")) / "mnist").is_dir()
@@ -275,31 +289,11 @@ def test_dataset_example_runs_quick(script, tmp_path):
         if os.environ.get("CI"):
             pytest.fail("CI must set SKNUMPYNN_DATA")
         pytest.skip("MNIST not available (SKNUMPYNN_DATA/mnist)")
-    result = subprocess.run(
-        [sys.executable, str(EXAMPLES / "datasets" / f"plot_{script}.py"), "--quick"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=tmp_path,
-        env={**os.environ, "MPLBACKEND": "Agg"},
-    )
-    assert result.returncode == 0, result.stderr
+    result = run_quick(EXAMPLES / "datasets" / f"plot_{script}.py", tmp_path)
     assert "best parameters" in result.stdout
 
 
 def test_training_features_example_runs_quick(tmp_path):
-    result = subprocess.run(
-        [
-            sys.executable,
-            str(EXAMPLES / "training" / "plot_training_features.py"),
-            "--quick",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=tmp_path,
-        env={**os.environ, "MPLBACKEND": "Agg"},
-    )
-    assert result.returncode == 0, result.stderr
+    result = run_quick(EXAMPLES / "training" / "plot_training_features.py", tmp_path)
     assert "dropout=0.3: training loss" in result.stdout
     assert "class_weight=balanced" in result.stdout
