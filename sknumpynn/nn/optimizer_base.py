@@ -64,7 +64,7 @@ class Optimizer:
     buffers = ()
     #: Names of the hyperparameters that may differ between stacked models.
     hyperparameters = ("learning_rate_init", "learning_rate")
-    #: What ``repr`` shows (``"label:attribute"`` where they differ).
+    #: What ``repr`` shows.
     shown = ("learning_rate",)
 
     def __init__(self, n_params, dtype, learning_rate_init):
@@ -85,10 +85,7 @@ class Optimizer:
         raise NotImplementedError
 
     def __repr__(self):
-        shown = ", ".join(
-            f"{name.split(':')[0]}={self._describe(name.split(':')[-1])}"
-            for name in self.shown
-        )
+        shown = ", ".join(f"{name}={self._describe(name)}" for name in self.shown)
         return f"{type(self).__name__}({shown})"
 
     def _step_by_root(self, params, grad, accumulated):
