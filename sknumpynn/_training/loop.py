@@ -41,7 +41,7 @@ class RowGroup:
             self.order = np.array(first.train_index, copy=True)
         elif first.settings.shuffle:
             self.order = np.arange(first.X.shape[0])
-        self.validation, self.X = first.validation, first.X
+        self.validation = first.validation
         self.batches = BatchIterator(
             first.X,
             first.Y,

@@ -172,7 +172,10 @@ class ModelRun:
     validation: Any = None
     rng: Any = None
     dropout: Any = None
+    #: Set by the trainer: the training error of this model alone (a stack
+    #: goes on without it), and its weights one epoch before the last.
     error: Any = field(default=None, repr=False)
+    previous: Any = field(default=None, repr=False)
 
     @property
     def n_train(self):
