@@ -97,9 +97,10 @@ class Trainer:
         return slice(rows[0], rows[-1] + 1)
 
     def _penalty(self):
-        strengths = [[run.settings.penalty[i] for run in self._live()] for i in (0, 1)]
+        """The penalty strengths: the run's own, or per-model vectors."""
         if self.single:
             return self.settings.penalty
+        strengths = zip(*(run.settings.penalty for run in self._live()))
         return Penalty(*(np.array(values, dtype=float) for values in strengths))
 
     def _live(self):

@@ -49,10 +49,11 @@ class TrainingSettings:
     --------
     >>> from sknumpynn.nn import Loss
     >>> from sknumpynn.nn.backprop import Penalty
-    >>> TrainingSettings(Loss("squared_error"), Penalty(1e-4, 0.0), 200, 10,
-    ...                  True, 1e-4, 10).stacks_with(
-    ...     TrainingSettings(Loss("squared_error"), Penalty(1e-3, 0.0), 200, 50,
-    ...                      True, 1e-4, 10))
+    >>> a = TrainingSettings(Loss("squared_error"), Penalty(1e-4, 0.0), 200, 10,
+    ...                      True, 1e-4, 10)
+    >>> b = TrainingSettings(Loss("squared_error"), Penalty(1e-3, 0.0), 200, 50,
+    ...                      True, 1e-4, 10)
+    >>> a.stack_key() == b.stack_key()  # only penalty and max_iter differ
     True
     """
 
@@ -68,23 +69,18 @@ class TrainingSettings:
     monitor: str = "val_score"
     schedule: Any = None
 
-    def stacks_with(self, other):
-        """Whether two fits can share mini-batch steps in one stack.
+    def stack_key(self):
+        """What every fit of one stack must share: everything a step reads.
 
-        Everything a step reads must agree; the penalties and the per-epoch
-        stopping rules (``max_iter``, ``tol``, ``n_iter_no_change``) may not.
-
-        Parameters
-        ----------
-        other : TrainingSettings
+        The penalties and the per-epoch stopping rules (``max_iter``,
+        ``tol``, ``n_iter_no_change``) may differ between stacked models.
 
         Returns
         -------
-        bool
+        tuple
         """
-        shared = ("loss", "batch_size", "shuffle", "incremental", "monitor")
-        same = all(getattr(self, name) == getattr(other, name) for name in shared)
-        return same and repr(self.schedule) == repr(other.schedule)
+        shared = (self.loss, self.batch_size, self.shuffle, self.incremental)
+        return tuple(map(repr, shared + (self.monitor, self.schedule)))
 
 
 @dataclass

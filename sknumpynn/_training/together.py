@@ -99,11 +99,7 @@ class _Prepared:
             getattr(optimizer, "nesterov", None),
             run.n_train,
             run.validation is not None,
-            repr(run.settings.loss),
-            run.settings.batch_size,
-            run.settings.shuffle,
-            run.settings.monitor,
-            repr(run.settings.schedule),
+            run.settings.stack_key(),
         )
 
     def rows_key(self):
