@@ -15,7 +15,7 @@ from sklearn.datasets import load_iris
 from sknumpynn import NumpyMLPClassifier
 from sknumpynn.nn import Network, Workspace, forward_pass
 from sknumpynn.nn.activations import HIDDEN_ACTIVATIONS
-from sknumpynn.nn.backprop import Penalty, batch_gradient
+from sknumpynn.nn.backprop import Penalty, batch_gradient, single_rows
 from sknumpynn.nn.batch import Rows
 
 
@@ -167,3 +167,19 @@ def test_fit_on_sparse_X_equals_fit_on_dense_X():
     np.testing.assert_allclose(
         sparse.predict_proba(sp.csr_matrix(X)), dense.predict_proba(X), rtol=1e-8
     )
+
+
+def test_single_rows_serve_a_whole_stack_with_sample_weights():
+    """``single_rows``: every model of a stack sees the same weighted batch."""
+    nets = _networks(2)
+    X, Y = _classification_batch(7, 6, 3, seed=4)
+    X = X.toarray()
+    sample_weight = np.arange(1.0, 8.0)
+    stack, workspace = Network.stack(nets), Workspace(Network.stack(nets), 7)
+    rows = single_rows(X, Y, sample_weight)
+    values = batch_gradient(stack, rows, "log_loss", workspace, Penalty(0.1, 0.0))
+    for k, net in enumerate(nets):
+        single = Workspace(net, 7)
+        value = net.loss_and_gradient(X, Y, "log_loss", 0.1, single, sample_weight)
+        assert values[k] == value
+        np.testing.assert_array_equal(workspace.grad[k], single.grad)
