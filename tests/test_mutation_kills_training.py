@@ -220,7 +220,7 @@ def test_stacked_models_retire_one_by_one_as_their_own_fits(iris, early_stopping
 
 class _Halving(EpochSchedule):
     def __call__(self, learning_rate_init, epoch, max_iter):
-        return learning_rate_init / 2**epoch + max_iter * 1e-6
+        return learning_rate_init / 2**epoch * (1 + 1e-3 * epoch * max_iter)
 
 
 def test_partial_fit_schedules_count_every_epoch_so_far(iris):
@@ -231,12 +231,12 @@ def test_partial_fit_schedules_count_every_epoch_so_far(iris):
     for _ in range(3):
         clf.partial_fit(X, y, classes=[0, 1, 2])
     rates = [h["learning_rate"] for h in clf.history_]
-    np.testing.assert_allclose(rates, [0.04, 0.02 + 7e-6, 0.01 + 7e-6], rtol=1e-12)
+    np.testing.assert_allclose(rates, [0.04, 0.02 * 1.007, 0.01 * 1.014], rtol=1e-12)
     fitted = NumpyMLPClassifier(
         learning_rate=_Halving(), learning_rate_init=0.04, max_iter=3, tol=0
     ).fit(X, y)
     np.testing.assert_allclose(
         [h["learning_rate"] for h in fitted.history_],
-        [0.04, 0.02 + 3e-6, 0.01 + 3e-6],
+        [0.04, 0.02 * 1.003, 0.01 * 1.006],
         rtol=1e-12,
     )
