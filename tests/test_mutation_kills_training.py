@@ -240,3 +240,58 @@ def test_partial_fit_schedules_count_every_epoch_so_far(iris):
         [0.04, 0.02 * 1.003, 0.01 * 1.006],
         rtol=1e-12,
     )
+
+
+@pytest.mark.parametrize(
+    "early_stopping, monitor, what",
+    [
+        (False, "val_score", "Training loss"),
+        (True, "val_score", "Validation score"),
+        (True, "val_loss", "Validation loss"),
+    ],
+)
+def test_verbose_stall_message_names_what_did_not_improve(
+    iris, capsys, early_stopping, monitor, what
+):
+    X, y = iris
+    clf = NumpyMLPClassifier(
+        tol=10.0,
+        n_iter_no_change=2,
+        max_iter=50,
+        early_stopping=early_stopping,
+        monitor=monitor,
+        verbose=2,  # printed lines, not a progress bar
+        random_state=0,
+    ).fit(X, y)
+    assert clf.n_iter_ == 4  # the first epoch, then three without improvement
+    out = capsys.readouterr().out
+    expected = (
+        f"{what} did not improve more than tol=10.000000 for 2 consecutive epochs."
+        " Stopping.\n"
+    )
+    assert out.endswith(expected)
+
+
+def test_batch_size_larger_than_the_data_is_clipped_with_a_warning(iris):
+    X, y = iris
+    message = (
+        "Got `batch_size` less than 1 or larger than sample size. It is going to "
+        "be clipped"
+    )
+    clf = NumpyMLPClassifier(batch_size=1000, max_iter=2, random_state=0)
+    with pytest.warns(UserWarning, match="^" + re.escape(message) + "$"):
+        clf.fit(X, y)
+    whole = NumpyMLPClassifier(batch_size=150, max_iter=2, random_state=0)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message="Got `batch_size`")
+        whole.fit(X, y)
+    np.testing.assert_array_equal(clf.coefs_[0], whole.coefs_[0])
+
+
+@pytest.mark.parametrize("dropout", [[0.1, 1.5], [-0.2, 0.1], [0.1, 1.0]])
+def test_dropout_outside_zero_one_is_refused(iris, dropout):
+    X, y = iris
+    clf = NumpyMLPClassifier(hidden_layer_sizes=(4, 4), dropout=dropout)
+    match = "^" + re.escape(f"dropout rates must be in [0, 1), got {dropout!r}.") + "$"
+    with pytest.raises(ValueError, match=match):
+        clf.fit(X, y)
