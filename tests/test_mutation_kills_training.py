@@ -295,3 +295,21 @@ def test_dropout_outside_zero_one_is_refused(iris, dropout):
     match = "^" + re.escape(f"dropout rates must be in [0, 1), got {dropout!r}.") + "$"
     with pytest.raises(ValueError, match=match):
         clf.fit(X, y)
+
+
+def test_a_diverging_fit_with_early_stopping_emits_no_runtime_warning(regression):
+    """Overflowing validation outputs are expected there: no NumPy warning."""
+    X, y = regression
+    reg = NumpyMLPRegressor(
+        solver="sgd",
+        learning_rate_init=3.0,
+        hidden_layer_sizes=(5,),
+        max_iter=8,
+        early_stopping=True,
+        random_state=0,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        warnings.simplefilter("error", RuntimeWarning)
+        reg.fit(X[:60], y[:60])
+    assert not np.isfinite(reg.validation_scores_[-1])  # the outputs overflowed
