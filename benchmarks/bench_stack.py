@@ -34,7 +34,6 @@ import os
 import platform
 import sys
 import time
-
 import warnings
 
 import numpy as np

@@ -238,9 +238,9 @@ class Network:
 
         Parameters
         ----------
-        X : {ndarray, sparse matrix} of shape (n_samples, n_features), list of Rows, or StackedRows
-            The batch, one :class:`Rows` per group of stacked models, or a
-            stack's gathered batch.
+        X : {ndarray, sparse matrix}, list of Rows, or StackedRows
+            The batch, of shape (n_samples, n_features); one :class:`Rows`
+            per group of stacked models; or a stack's gathered batch.
         buffers : list of ndarray
             ``buffers[l]`` of shape ``(n_samples, layer_units[l + 1])``.
         dropout_masks : list, default=None
