@@ -56,6 +56,10 @@ SHAPES = {
     "32": ((32,), 455, 30),
     "100": ((100,), 455, 30),
     "256,256": ((256, 256), 1000, 74),
+    "64": ((64,), 1000, 74),
+    "128": ((128,), 1000, 74),
+    "256": ((256,), 1000, 74),
+    "mnist100": ((100,), 1000, 784),
 }
 
 
@@ -228,15 +232,16 @@ def profile(shape, K, orders, dtype, repeats, rate, quick=False):
     hidden, n_rows, n_features = SHAPES[shape]
     X, y = table(n_rows, n_features)
     n_groups = 1 if orders == "shared" else K
-    budget = (300 if len(hidden) > 1 else 3000) // (100 if quick else 1)
+    units = (n_features, *hidden, 1)
+    flops = 6 * BATCH * sum(a * b for a, b in zip(units, units[1:]))
+    # Model-steps timed: about 2 s of arithmetic per measurement at most.
+    budget = int(np.clip(4e10 / flops, 50, 3000)) // (10 if quick else 1)
     step = step_seconds(hidden, K, orders, dtype, X, y, repeats, budget)
     key = (shape, dtype)
     if key not in _ALONE:
         _ALONE[key] = step_seconds(hidden, 1, orders, dtype, X, y, repeats, budget)
     alone = _ALONE[key]
     part = {k: v / K for k, v in parts(hidden, K, n_groups, dtype, n_features).items()}
-    units = (n_features, *hidden, 1)
-    flops = 6 * BATCH * sum(a * b for a, b in zip(units, units[1:]))
     spent = sum(part[k] for k in ("products", "elementwise", "optimizer", "gathers"))
     return {
         "shape": shape,
