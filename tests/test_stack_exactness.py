@@ -24,7 +24,11 @@ def random_grid(rng):
     n, d = rng.randint(30, 70), rng.randint(2, 6)
     X = rng.normal(size=(n, d))
     classifier = rng.rand() < 0.5
-    y = (X[:, 0] + rng.normal(size=n) > 0).astype(int) if classifier else X @ rng.rand(d)
+    y = (
+        (X[:, 0] + rng.normal(size=n) > 0).astype(int)
+        if classifier
+        else X @ rng.rand(d)
+    )
     params = {
         "hidden_layer_sizes": tuple(rng.randint(2, 9, size=rng.randint(1, 3))),
         "solver": rng.choice(["adam", "sgd"]),
