@@ -104,7 +104,11 @@ class BaseNumpyMLP(
             Options(Real, {np.inf}),
         ],
         "max_fun": [Interval(Integral, 1, None, closed="left")],
-        "dtype": [StrOptions({"auto", "float32", "float64"})],
+        "dtype": [
+            StrOptions({"auto", "float32", "float64"}),
+            Options(type, {np.float32, np.float64}),
+            Options(np.dtype, set(_FLOAT_DTYPES)),
+        ],
         "dropout": [Interval(Real, 0, 1, closed="left"), "array-like"],
         "l1": [Interval(Real, 0, None, closed="left")],
         "weight_decay": [Interval(Real, 0, None, closed="left")],
@@ -220,8 +224,8 @@ class BaseNumpyMLP(
         """
         if not first_pass:
             return self.coefs_[0].dtype
-        if self.dtype != "auto":
-            return np.dtype(self.dtype)
+        if not (isinstance(self.dtype, str) and self.dtype == "auto"):
+            return np.dtype(self.dtype)  # 'float32', np.float32, np.dtype(...)
         try:
             n_samples = _num_samples(X)
         except TypeError:  # not array-like: validation will say so

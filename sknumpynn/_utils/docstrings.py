@@ -111,7 +111,7 @@ COMMON_PARAMETERS = """\
     max_fun : int, default=15000
         Maximum number of loss evaluations of 'lbfgs'.
 
-    dtype : {'auto', 'float32', 'float64'}, default='auto'
+    dtype : {'auto', 'float32', 'float64'} or NumPy float type, default='auto'
         Precision of the weights and of all training and prediction
         arithmetic. float32 halves memory traffic and runs matrix products
         about twice as fast, with no measurable loss of accuracy for MLPs;
@@ -120,7 +120,9 @@ COMMON_PARAMETERS = """\
         where speed matters, and otherwise follows scikit-learn (float32 input
         in float32, anything else in float64), so small problems and 'lbfgs'
         reproduce scikit-learn's MLP to rounding error. Warm starts and
-        ``partial_fit`` keep the dtype of the first fit. Not a scikit-learn
+        ``partial_fit`` keep the dtype of the first fit. The NumPy spellings
+        ``np.float32`` and ``np.dtype('float32')`` (and their float64
+        counterparts) mean the same as the strings. Not a scikit-learn
         parameter.
 
     dropout : float or array-like of shape (n_layers - 2,), default=0.0
