@@ -112,7 +112,7 @@ class BaseDeepEnsemble(VersionedPickleMixin, BaseEstimator):
                 self,
                 X,
                 y,
-                accept_sparse=["csr", "csc"],
+                accept_sparse="csr",
                 multi_output=True,
                 y_numeric=not is_classifier(self),
                 dtype=dtype,
@@ -133,7 +133,11 @@ class BaseDeepEnsemble(VersionedPickleMixin, BaseEstimator):
         rng = check_random_state(self.random_state)
         seeds = rng.randint(_MAX_SEED, size=self.n_estimators)
         members = [clone(template).set_params(random_state=int(s)) for s in seeds]
-        options = {"n_jobs": self.n_jobs, "verbose": self.verbose}
+        options = {
+            "n_jobs": self.n_jobs,
+            "verbose": self.verbose,
+            "bootstrap": self.bootstrap,
+        }
         train = np.arange(X.shape[0])
         if early_stopping:
             train, options["validation"] = self._split(template, X, y, sample_weight, rng)
@@ -153,12 +157,18 @@ class BaseDeepEnsemble(VersionedPickleMixin, BaseEstimator):
         return self
 
     def _split(self, template, X, y, sample_weight, rng):
-        """Training rows and the ensemble's validation rows (stratified for
-        single-output classification, as scikit-learn's MLP splits)."""
+        """Training rows and the ensemble's validation rows, stratified for
+        single-output classification (as scikit-learn's MLP splits) where
+        every class has two rows and the split can hold each class."""
         fraction = self.validation_fraction
         if fraction is None:
             fraction = template.validation_fraction
-        stratify = y if is_classifier(self) and y.ndim == 1 else None
+        stratify = None
+        if is_classifier(self) and y.ndim == 1:
+            _, counts = np.unique(y, return_counts=True)
+            n_val = int(np.ceil(fraction * X.shape[0]))
+            if counts.min() >= 2 and len(counts) <= min(n_val, X.shape[0] - n_val):
+                stratify = y
         train, val = train_test_split(
             np.arange(X.shape[0]),
             test_size=fraction,

@@ -204,6 +204,8 @@ class DeepEnsembleClassifier(ClassifierMixin, BaseDeepEnsemble):
         proba = self.predict_proba(X)
         if self._multilabel():
             return (proba > 0.5).astype(self.classes_.dtype)
+        if len(self.classes_) == 1:  # the members' one output is always 0
+            return np.repeat(self.classes_, proba.shape[0])
         return self.classes_[np.argmax(proba, axis=1)]
 
     def _multilabel(self):

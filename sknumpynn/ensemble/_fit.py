@@ -22,7 +22,6 @@ import numpy as np
 from sknumpynn._training.settings import ValidationSet
 from sknumpynn._training.together import (
     _Prepared,
-    _row_groups,
     _stackable,
     fit_together,
     train_stack,
@@ -49,13 +48,20 @@ def validation_set(member, X_val, y_val, sw_val):
     return ValidationSet(X_val, Y_val, y_score, sw_val, member._score_output)
 
 
-def _one_stack(items, rule, shared_seed):
-    """Train every prepared member in one stack; ``(fitted, error)`` each."""
-    if shared_seed is not None:
-        shared = np.random.RandomState(shared_seed)
-        for item in items:  # one shuffle stream: one row group, one gather
-            item.run.rng = shared
-    return train_stack(_row_groups(items), stack_rule=rule)
+def _one_stack(items, rule, shared_seed, bootstrap):
+    """Train every prepared member in one stack; ``(fitted, error)`` each.
+
+    All members see the same ``X``; with a shared seed and no bootstrap they
+    form one row group (one gather, one batched first-layer product per
+    step), else each member is its own group.
+    """
+    if shared_seed is None:
+        return train_stack([[item] for item in items], stack_rule=rule)
+    shared = np.random.RandomState(shared_seed)
+    for item in items:  # one shuffle stream
+        item.run.rng = shared
+    groups = [[item] for item in items] if bootstrap else [items]
+    return train_stack(groups, stack_rule=rule)
 
 
 def fit_members(members, datasets, options):
@@ -70,8 +76,8 @@ def fit_members(members, datasets, options):
     options : dict
         ``validation`` (``(X_val, y_val, sample_weight_val)`` or None: no
         ensemble early stopping), ``n_iter_no_change``, ``shared_seed`` (an
-        int: members share one batch order; None: their own), ``n_jobs``,
-        ``verbose``.
+        int: members share one shuffle stream; None: their own),
+        ``bootstrap`` (members' weights differ), ``n_jobs``, ``verbose``.
 
     Returns
     -------
@@ -103,4 +109,4 @@ def fit_members(members, datasets, options):
             first.monitor,
             verbose=bool(options.get("verbose", 0)),
         )
-    return _one_stack(items, rule, shared_seed), rule
+    return _one_stack(items, rule, shared_seed, options.get("bootstrap")), rule
