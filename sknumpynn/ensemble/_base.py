@@ -140,7 +140,9 @@ class BaseDeepEnsemble(VersionedPickleMixin, BaseEstimator):
         }
         train = np.arange(X.shape[0])
         if early_stopping:
-            train, options["validation"] = self._split(template, X, y, sample_weight, rng)
+            train, options["validation"] = self._split(
+                template, X, y, sample_weight, rng
+            )
             options["n_iter_no_change"] = (
                 template.n_iter_no_change
                 if self.n_iter_no_change is None
@@ -210,10 +212,15 @@ class BaseDeepEnsemble(VersionedPickleMixin, BaseEstimator):
                 errors.append((index, error))
         if not kept:
             first = next((error for _, error in errors if error is not None), None)
+            reason = (
+                f"the first one's error: {first}"
+                if first is not None
+                else "their training diverged. Scale the features (e.g. "
+                "StandardScaler) or lower learning_rate_init."
+            )
             raise ValueError(
                 f"All {len(results)} members of {type(self).__name__} failed to "
-                f"train (diverged or raised); the first error: {first}. Scale the "
-                "features (e.g. StandardScaler) or lower learning_rate_init."
+                f"train; {reason}"
             ) from first
         if errors:
             warnings.warn(
