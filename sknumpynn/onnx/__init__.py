@@ -3,10 +3,11 @@
 After ``import sknumpynn.onnx``, :func:`skl2onnx.to_onnx` and
 :func:`skl2onnx.convert_sklearn` convert :class:`~sknumpynn.NumpyMLPClassifier`
 and :class:`~sknumpynn.NumpyMLPRegressor` (and the deep ensembles of
-:mod:`sknumpynn.ensemble`, as one graph averaging their members), alone or inside a ``Pipeline``,
-``ColumnTransformer`` or any other container skl2onnx handles, exactly as
-they convert scikit-learn's ``MLPClassifier``/``MLPRegressor``; the result runs
-in onnxruntime (Python, C#, Java, JavaScript, ...). Install the extra:
+:mod:`sknumpynn.ensemble`, as one graph averaging their members), alone or
+inside a ``Pipeline``, ``ColumnTransformer`` or any other container skl2onnx
+handles, exactly as they convert scikit-learn's
+``MLPClassifier``/``MLPRegressor``; the result runs in onnxruntime (Python,
+C#, Java, JavaScript, ...). Install the extra:
 ``pip install 'sknumpynn[onnx]'`` (skl2onnx and onnxruntime).
 
 What the graph holds:
