@@ -185,8 +185,17 @@ def _plan(prepared):
     return stacks
 
 
-def train_stack(groups):
+def train_stack(groups, stack_rule=None):
     """Train one stack: row groups of prepared fits, as one network.
+
+    Parameters
+    ----------
+    groups : list of list of _Prepared
+    stack_rule : object, default=None
+        The stack's own decision, passed to the
+        :class:`~sknumpynn._training.loop.Trainer` (a deep ensemble's early
+        stopping). With a rule, a failing stack raises instead of falling
+        back to one-by-one fits, which would not follow the rule.
 
     Returns
     -------
@@ -201,8 +210,11 @@ def train_stack(groups):
         start += len(group)
     try:
         with limited_blas_threads():
-            Trainer(runs, members, [item.prepared.hooks for item in items]).run()
+            hooks = [item.prepared.hooks for item in items]
+            Trainer(runs, members, hooks, stack_rule=stack_rule).run()
     except Exception:  # noqa: BLE001 - never let one stack take its models down
+        if stack_rule is not None:
+            raise
         return [fit_one(item.estimator, item.data) for item in items]
     results = []
     for item in items:
