@@ -33,6 +33,7 @@ from sknumpynn.nn import Network, Workspace
 from sknumpynn.nn.backprop import Penalty, batch_gradient
 from sknumpynn.nn.batch import Rows, StackedRows
 from sknumpynn.nn.dropout import stacked_masks
+from sknumpynn.nn.schedules import next_rate
 
 
 class RowGroup:
@@ -156,12 +157,15 @@ class Trainer:
             run.state.n_iter_ = 0
             hooks.train_begin()
         self.penalty = self._penalty()
+        self._set_scheduled_rates(self._live(), after_epoch=False)
         try:
             try:
                 while self.active:
                     for k in self.active:
                         self.hooks[k].epoch_begin()
-                    rate = self.optimizer.learning_rate
+                    # A copy: a stack's schedule updates its rates in place
+                    # before the hooks record the rate this epoch used.
+                    rate = np.copy(self.optimizer.learning_rate)
                     losses = self.run_epoch()
                     if self.end_epoch(losses, rate):
                         break
@@ -286,7 +290,7 @@ class Trainer:
                 self._record(k, float(losses[row]), validated[row])
         self._apply_schedules()
         for row, k in enumerate(self.active):
-            model_rate = rate if np.ndim(rate) == 0 else float(rate[row, 0])
+            model_rate = float(rate) if np.ndim(rate) == 0 else float(rate[row, 0])
             if k not in stopped and self.hooks[k].epoch_end(
                 float(losses[row]), *validated[row], model_rate
             ):
@@ -320,6 +324,11 @@ class Trainer:
         """The optimizer's epoch hook, then each model's epoch schedule."""
         live = self._live()
         self.optimizer.iteration_ends(live[0].state.t_)
+        self._set_scheduled_rates(live, after_epoch=True)
+
+    def _set_scheduled_rates(self, live, after_epoch):
+        """Each model's rate for its next epoch, from its epoch schedule (and,
+        after an epoch, its monitored value: ``ModelRun.monitored``)."""
         schedule = self.settings.schedule
         if schedule is None:
             return
@@ -328,8 +337,13 @@ class Trainer:
             epoch = (
                 len(state.loss_curve_) if run.settings.incremental else state.n_iter_
             )
-            rate = schedule(
-                run.optimizer.learning_rate_init, epoch, run.settings.max_iter
+            rate = next_rate(
+                schedule,
+                run.optimizer.learning_rate_init,
+                epoch,
+                run.settings.max_iter,
+                run.schedule_memory,
+                run.monitored() if after_epoch else None,
             )
             self.optimizer.set_hyperparameter(
                 "learning_rate", None if self.single else row, rate
