@@ -92,9 +92,12 @@ class _StackedSearchMixin:
 
         def evaluate(candidate_params, cv=None, more_results=None, **kwargs):
             candidates = list(candidate_params)  # a sampler is drawn once
-            if call is None or cv is not None:
+            if call is None:
                 return evaluate_candidates(candidates, cv, more_results, **kwargs)
-            splits, planned = self._prefit(candidates, call)
+            # A halving search passes each iteration's cv (subsampling ones
+            # draw new rows per split call): split it once here, replay it.
+            splits, planned = self._prefit(candidates, call, cv)
+            splits = cv if splits is None else splits
             ledger = nullcontext() if planned is None else planned.ledger.active()
             shares = None if planned is None else planned.fit_time_shares
             token = _FIT_TIME_SHARES.set(shares)
@@ -117,15 +120,19 @@ class _StackedSearchMixin:
             return run(evaluate, callback_ctx=callback_ctx)
         return run(evaluate)
 
-    def _prefit(self, candidates, call):
-        """``(cv for scikit-learn's loop, Prefit or None)``, as ``fit`` splits."""
+    def _prefit(self, candidates, call, cv=None):
+        """``(cv for scikit-learn's loop, Prefit or None)``, as ``fit`` splits.
+
+        ``cv`` is the one ``_run_search`` passed (None: the search's own).
+        """
         try:
             X, y = indexable(call.X, call.y)
             params = _check_method_params(X, params=call.params)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # fit has warned already
                 routed = self._get_routed_params_for_fit(params)
-            cv = getattr(self, "_checked_cv_orig", None)  # set by newer fit()s
+            if cv is None:  # set by newer fit()s
+                cv = getattr(self, "_checked_cv_orig", None)
             if cv is None:
                 cv = check_cv(self.cv, y, classifier=is_classifier(self.estimator))
             splits = list(cv.split(X, y, **routed.splitter.split))

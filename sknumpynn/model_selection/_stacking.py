@@ -167,7 +167,8 @@ def _capture(candidate, X, y, train, fit_params):
 
     Runs scikit-learn's own ``fit`` (pipeline prefix, target transform,
     metadata routing) as ``_fit_and_score`` would, with our estimator's fit
-    replaced by a recording. Returns ``(X, y, sample_weight)`` or None.
+    replaced by a recording. Returns ``(X, y, sample_weight)`` (plus the
+    ``X_val``/``y_val``/``sample_weight_val`` dict when routed) or None.
     """
     candidate = clone(candidate)
     X_train, y_train = _safe_split(candidate, X, y, train)
@@ -199,7 +200,7 @@ def _digester():
 
 def _key(final, data, digest):
     try:
-        return _ledger.fit_key(final, *data, digest)
+        return _ledger.fit_key(final, *data, data_digest=digest)
     except _ledger.Unhashable:
         return None
 
@@ -227,7 +228,9 @@ def _plan(estimator, candidates, X, y, splits, fit_params):
             for index, _, final in members:
                 try:
                     key = (
-                        None if data is None else _ledger.fit_key(final, *data, digest)
+                        None
+                        if data is None
+                        else _ledger.fit_key(final, *data, data_digest=digest)
                     )
                 except _ledger.Unhashable:
                     key = None
