@@ -374,3 +374,22 @@ def test_onnx_graph_averages_the_members(cancer, diabetes):
     sess = session(reg, X.astype(np.float32))
     (pred,) = sess.run(None, {sess.get_inputs()[0].name: X.astype(np.float32)})
     np.testing.assert_allclose(pred.ravel(), reg.predict(X), rtol=1e-4, atol=1e-5)
+
+
+def test_given_validation_rows_replace_the_split(cancer):
+    X, y = cancer
+    X_train, X_val, y_train, y_val = train_test_split(X, y, random_state=0)
+    estimator = NumpyMLPClassifier(**SMALL, early_stopping=True, n_iter_no_change=3)
+    ensemble = DeepEnsembleClassifier(estimator, n_estimators=3, random_state=0)
+    ensemble.fit(X_train, y_train, X_val=X_val, y_val=y_val)
+    mean = np.mean([m.predict_proba(X_val) for m in ensemble.estimators_], axis=0)
+    assert accuracy_score(y_val, mean.argmax(1)) == pytest.approx(
+        ensemble.best_validation_score_
+    )
+    assert all(m.t_ == ensemble.n_iter_ * len(y_train) for m in ensemble.estimators_)
+    with pytest.raises(ValueError, match="early stopping is off"):
+        DeepEnsembleClassifier(NumpyMLPClassifier(**SMALL)).fit(
+            X_train, y_train, X_val=X_val, y_val=y_val
+        )
+    with pytest.raises(ValueError, match="X_val is provided, but y_val"):
+        DeepEnsembleClassifier(estimator).fit(X_train, y_train, X_val=X_val)
