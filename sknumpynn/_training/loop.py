@@ -15,6 +15,12 @@ loop is testable with a ``types.SimpleNamespace``; every epoch of a single fit
 ends in one place, ``hooks.epoch_end``
 (:class:`~sknumpynn._training.hooks.TrainingHooks`): history, callbacks,
 progress output.
+
+A stack may also take one decision for all its models: a *stack rule*
+(``Trainer(..., stack_rule=rule)``, e.g. a deep ensemble's early stopping,
+:class:`sknumpynn.ensemble._stopping.EnsembleStopping`) is asked once per
+epoch which models stop, after the per-model decisions, and once at the end
+for the weights to keep. The loop knows nothing else about it.
 """
 
 import numpy as np
@@ -27,6 +33,7 @@ from sknumpynn.nn import Network, Workspace
 from sknumpynn.nn.backprop import Penalty, batch_gradient
 from sknumpynn.nn.batch import Rows, StackedRows
 from sknumpynn.nn.dropout import stacked_masks
+from sknumpynn.nn.schedules import next_rate
 
 
 class RowGroup:
@@ -60,10 +67,19 @@ class Trainer:
         Indices of the runs that share their rows; None: each run alone.
     hooks : list of TrainingHooks, default=None
         Each run's epoch-end dispatch (history, callbacks, progress).
+    stack_rule : object, default=None
+        One decision for the whole stack. ``stack_rule.epoch_end(trainer,
+        losses, stopped, diverged)`` is called at the end of every epoch
+        (every model's epoch recorded, schedules applied) with the run
+        indices the per-model rules stop (``stopped``, which includes the
+        ``diverged`` ones) and returns the run indices that stop now; it must
+        keep the diverged ones. ``stack_rule.finish(trainer)`` is called
+        last in :meth:`finish`, after every run got its weights back.
     """
 
-    def __init__(self, runs, groups=None, hooks=None):
+    def __init__(self, runs, groups=None, hooks=None, stack_rule=None):
         self.runs = runs
+        self.stack_rule = stack_rule
         self.settings = runs[0].settings
         self.hooks = [NoHooks()] * len(runs) if hooks is None else hooks
         self.single = len(runs) == 1
@@ -141,12 +157,15 @@ class Trainer:
             run.state.n_iter_ = 0
             hooks.train_begin()
         self.penalty = self._penalty()
+        self._set_scheduled_rates(self._live(), after_epoch=False)
         try:
             try:
                 while self.active:
                     for k in self.active:
                         self.hooks[k].epoch_begin()
-                    rate = self.optimizer.learning_rate
+                    # A copy: a stack's schedule updates its rates in place
+                    # before the hooks record the rate this epoch used.
+                    rate = np.copy(self.optimizer.learning_rate)
                     losses = self.run_epoch()
                     if self.end_epoch(losses, rate):
                         break
@@ -255,6 +274,7 @@ class Trainer:
         params = self.network.params.reshape(len(self.active), -1)
         finite = np.isfinite(losses) & np.isfinite(params).all(axis=1)
         stopped = [k for row, k in enumerate(self.active) if not finite[row]]
+        diverged = list(stopped)
         for k in stopped:
             self._diverged(k)
         if stopped and self.single:
@@ -270,7 +290,7 @@ class Trainer:
                 self._record(k, float(losses[row]), validated[row])
         self._apply_schedules()
         for row, k in enumerate(self.active):
-            model_rate = rate if np.ndim(rate) == 0 else float(rate[row, 0])
+            model_rate = float(rate) if np.ndim(rate) == 0 else float(rate[row, 0])
             if k not in stopped and self.hooks[k].epoch_end(
                 float(losses[row]), *validated[row], model_rate
             ):
@@ -278,6 +298,8 @@ class Trainer:
         if stopped and self.single:
             return True
         stopped += [k for k in self.active if k not in stopped and self._stops(k)]
+        if self.stack_rule is not None:  # the stack's own decision (an ensemble's)
+            stopped = self.stack_rule.epoch_end(self, losses, stopped, diverged)
         if stopped and self.single:
             return True
         self._retire(stopped)
@@ -302,6 +324,11 @@ class Trainer:
         """The optimizer's epoch hook, then each model's epoch schedule."""
         live = self._live()
         self.optimizer.iteration_ends(live[0].state.t_)
+        self._set_scheduled_rates(live, after_epoch=True)
+
+    def _set_scheduled_rates(self, live, after_epoch):
+        """Each model's rate for its next epoch, from its epoch schedule (and,
+        after an epoch, its monitored value: ``ModelRun.monitored``)."""
         schedule = self.settings.schedule
         if schedule is None:
             return
@@ -310,8 +337,13 @@ class Trainer:
             epoch = (
                 len(state.loss_curve_) if run.settings.incremental else state.n_iter_
             )
-            rate = schedule(
-                run.optimizer.learning_rate_init, epoch, run.settings.max_iter
+            rate = next_rate(
+                schedule,
+                run.optimizer.learning_rate_init,
+                epoch,
+                run.settings.max_iter,
+                run.schedule_memory,
+                run.monitored() if after_epoch else None,
             )
             self.optimizer.set_hyperparameter(
                 "learning_rate", None if self.single else row, rate
@@ -396,3 +428,5 @@ class Trainer:
             best = getattr(run.state, "_best_params", None)
             if run.validation is not None and best is not None:
                 run.network.params[...] = best
+        if self.stack_rule is not None:
+            self.stack_rule.finish(self)
