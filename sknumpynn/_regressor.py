@@ -7,9 +7,15 @@ from sklearn.base import RegressorMixin, _fit_context
 from sklearn.metrics import r2_score
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
+from sklearn.utils.validation import (
+    check_array,
+    check_is_fitted,
+    column_or_1d,
+    validate_data,
+)
 
 from sknumpynn._base import STOCHASTIC_SOLVERS, BaseNumpyMLP
+from sknumpynn._training.setup import validation_arguments
 from sknumpynn._utils.docstrings import (
     COMMON_ATTRIBUTES,
     COMMON_PARAMETERS,
@@ -178,6 +184,18 @@ class NumpyMLPRegressor(RegressorMixin, BaseNumpyMLP):
         Y = y.reshape(-1, 1) if y.ndim == 1 else y
         return X, Y.astype(X.dtype, copy=False)
 
+    def _encode_y_val(self, y_val, dtype):
+        """``y_val`` as a 2-D target matrix, checked as ``y`` is."""
+        y_val = check_array(y_val, ensure_2d=False, dtype=dtype, input_name="y_val")
+        if y_val.ndim == 2 and y_val.shape[1] == 1:
+            y_val = column_or_1d(y_val, warn=True)
+        if self.loss == "poisson" and np.any(y_val < 0):
+            raise ValueError(
+                "loss='poisson' requires non-negative y_val; got a minimum of "
+                f"{np.min(y_val)}."
+            )
+        return y_val.reshape(-1, 1) if y_val.ndim == 1 else y_val
+
     def _loss(self):
         params = {"delta": float(self.huber_delta)} if self.loss == "huber" else {}
         return Loss(self.loss, params)
@@ -192,19 +210,31 @@ class NumpyMLPRegressor(RegressorMixin, BaseNumpyMLP):
 
     @_fit_context(prefer_skip_nested_validation=True)
     @fill_doc
-    def fit(self, X, y, sample_weight=None):
+    def fit(
+        self,
+        X,
+        y,
+        sample_weight=None,
+        *,
+        X_val=None,
+        y_val=None,
+        sample_weight_val=None,
+    ):
         """Fit the model to data matrix X and target(s) y.
 
         Parameters
         ----------
         {fit_data}
 
+        {validation_data}
+
         Returns
         -------
         self : object
             The fitted estimator.
         """
-        return self._fit(X, y, sample_weight=sample_weight, incremental=False)
+        validation = validation_arguments(X_val, y_val, sample_weight_val)
+        return self._fit(X, y, sample_weight, incremental=False, validation=validation)
 
     @available_if(lambda est: est.solver in STOCHASTIC_SOLVERS)
     @_fit_context(prefer_skip_nested_validation=True)

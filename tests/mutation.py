@@ -25,7 +25,20 @@ ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / "mutants-runs"
 NN, TRAINING = "sknumpynn/nn/", "sknumpynn/_training/"
 
-#: group -> (modules mutated, test files run against them)
+#: Slow tests of other code (threads, persistence, joblib workers, the gallery),
+#: deselected so that a surviving mutant of the training path costs ~30 s, not ~60 s.
+SLOW_AND_UNRELATED = [
+    "--deselect=tests/" + test
+    for test in (
+        "test_reliability.py::test_concurrent_predictions_equal_serial",
+        "test_reliability.py::test_skops_round_trip_and_refuses_tampered_types",
+        "test_model_selection.py::test_parallel_n_jobs_equals_sequential",
+        "test_model_selection_inputs.py::test_gallery_example_runs_quick",
+        "test_model_selection_inputs.py::test_readme_search_section_runs",
+    )
+]
+
+#: group -> (modules mutated, test files run against them; "-..." are pytest options)
 GROUPS = {
     "activations": ([NN + "activations.py"], ["test_gradients.py", "test_parity.py"]),
     "losses": (
@@ -58,28 +71,52 @@ GROUPS = {
             "test_stacking.py",
         ],
     ),
+    "training_loop": (
+        [TRAINING + "loop.py"],
+        [
+            "test_parity.py",
+            "test_estimators.py",
+            "test_stacking.py",
+            "test_reliability.py",
+            "test_features.py",
+            "test_mutation_kills_training.py",
+            *SLOW_AND_UNRELATED,
+        ],
+    ),
     "training": (
         [
             TRAINING + name + ".py"
-            for name in ("setup", "settings", "loop", "batches", "stopping", "recovery")
+            for name in ("setup", "settings", "batches", "stopping", "recovery")
         ],
+        [
+            "test_parity.py",
+            "test_estimators.py",
+            "test_stacking.py",
+            "test_reliability.py",
+            "test_features.py",
+            "test_validation.py",
+            "test_mutation_kills_training.py",
+            *SLOW_AND_UNRELATED,
+        ],
+    ),
+    "training_rest": (
+        [TRAINING + "lbfgs.py", TRAINING + "hooks.py", TRAINING + "together.py"],
         [
             "test_parity.py",
             "test_features.py",
             "test_estimators.py",
             "test_stacking.py",
-            "test_reliability.py",
+            "test_model_selection.py",
+            "test_model_selection_inputs.py",
+            "test_mutation_kills_search.py",
+            *SLOW_AND_UNRELATED,
         ],
-    ),
-    "training_rest": (
-        [TRAINING + "lbfgs.py", TRAINING + "hooks.py", TRAINING + "together.py"],
-        ["test_parity.py", "test_features.py", "test_stacking.py"],
     ),
 }
 
 
 def _config(modules, tests):
-    paths = ["tests/" + t for t in tests]
+    paths = [t if t.startswith("-") else "tests/" + t for t in tests]
     lines = [
         "[tool.mutmut]",
         'source_paths = ["sknumpynn/"]',

@@ -15,6 +15,12 @@ loop is testable with a ``types.SimpleNamespace``; every epoch of a single fit
 ends in one place, ``hooks.epoch_end``
 (:class:`~sknumpynn._training.hooks.TrainingHooks`): history, callbacks,
 progress output.
+
+A stack may also take one decision for all its models: a *stack rule*
+(``Trainer(..., stack_rule=rule)``, e.g. a deep ensemble's early stopping,
+:class:`sknumpynn.ensemble._stopping.EnsembleStopping`) is asked once per
+epoch which models stop, after the per-model decisions, and once at the end
+for the weights to keep. The loop knows nothing else about it.
 """
 
 import numpy as np
@@ -63,10 +69,19 @@ class Trainer:
         Indices of the runs that share their rows; None: each run alone.
     hooks : list of TrainingHooks, default=None
         Each run's epoch-end dispatch (history, callbacks, progress).
+    stack_rule : object, default=None
+        One decision for the whole stack. ``stack_rule.epoch_end(trainer,
+        losses, stopped, diverged)`` is called at the end of every epoch
+        (every model's epoch recorded, schedules applied) with the run
+        indices the per-model rules stop (``stopped``, which includes the
+        ``diverged`` ones) and returns the run indices that stop now; it must
+        keep the diverged ones. ``stack_rule.finish(trainer)`` is called
+        last in :meth:`finish`, after every run got its weights back.
     """
 
-    def __init__(self, runs, groups=None, hooks=None):
+    def __init__(self, runs, groups=None, hooks=None, stack_rule=None):
         self.runs = runs
+        self.stack_rule = stack_rule
         self.settings = runs[0].settings
         self.hooks = [NoHooks()] * len(runs) if hooks is None else hooks
         self.single = len(runs) == 1
@@ -233,6 +248,7 @@ class Trainer:
         params = self.network.params.reshape(len(self.active), -1)
         finite = np.isfinite(losses) & np.isfinite(params).all(axis=1)
         stopped = [k for row, k in enumerate(self.active) if not finite[row]]
+        diverged = list(stopped)
         for k in stopped:
             self._diverged(k)
         if stopped and self.single:
@@ -256,6 +272,8 @@ class Trainer:
         if stopped and self.single:
             return True
         stopped += [k for k in self.active if k not in stopped and self._stops(k)]
+        if self.stack_rule is not None:  # the stack's own decision (an ensemble's)
+            stopped = self.stack_rule.epoch_end(self, losses, stopped, diverged)
         if stopped and self.single:
             return True
         self._retire(stopped)
@@ -373,3 +391,5 @@ class Trainer:
             best = getattr(run.state, "_best_params", None)
             if run.validation is not None and best is not None:
                 run.network.params[...] = best
+        if self.stack_rule is not None:
+            self.stack_rule.finish(self)

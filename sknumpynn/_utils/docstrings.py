@@ -111,7 +111,7 @@ COMMON_PARAMETERS = """\
     max_fun : int, default=15000
         Maximum number of loss evaluations of 'lbfgs'.
 
-    dtype : {'auto', 'float32', 'float64'}, default='auto'
+    dtype : {'auto', 'float32', 'float64'} or NumPy float type, default='auto'
         Precision of the weights and of all training and prediction
         arithmetic. float32 halves memory traffic and runs matrix products
         about twice as fast, with no measurable loss of accuracy for MLPs;
@@ -120,7 +120,9 @@ COMMON_PARAMETERS = """\
         where speed matters, and otherwise follows scikit-learn (float32 input
         in float32, anything else in float64), so small problems and 'lbfgs'
         reproduce scikit-learn's MLP to rounding error. Warm starts and
-        ``partial_fit`` keep the dtype of the first fit. Not a scikit-learn
+        ``partial_fit`` keep the dtype of the first fit. The NumPy spellings
+        ``np.float32`` and ``np.dtype('float32')`` (and their float64
+        counterparts) mean the same as the strings. Not a scikit-learn
         parameter.
 
     dropout : float or array-like of shape (n_layers - 2,), default=0.0
@@ -234,6 +236,24 @@ y : array-like of shape (n_samples,) or (n_samples, n_outputs)
 
 sample_weight : array-like of shape (n_samples,), default=None
     Non-negative sample weights, not all zero.""",
+    "validation_data": """\
+X_val : {array-like, sparse matrix} of shape (n_val, n_features), default=None
+    Validation rows for early stopping, used instead of the
+    ``validation_fraction`` split (every row of ``X`` is then trained on):
+    their loss and score after each epoch go to ``validation_loss_curve_``,
+    ``validation_scores_`` and ``history_``, ``monitor`` follows them and
+    the best epoch's weights are restored. Requires ``early_stopping=True``
+    and a stochastic solver. In a ``Pipeline``, ``X_val`` is transformed as
+    ``X`` is with ``Pipeline(..., transform_input=["X_val"])`` (scikit-learn
+    >= 1.6, metadata routing on). HistGradientBoosting's parameter; not in
+    scikit-learn's MLP.
+
+y_val : array-like of shape (n_val,) or (n_val, n_outputs), default=None
+    Targets of ``X_val``, of the same kind as ``y``.
+
+sample_weight_val : array-like of shape (n_val,), default=None
+    Weights of the validation rows (``class_weight`` is not applied to
+    them).""",
     "loader": """\
 return_X_y : bool, default=False
     Return ``(data, target)`` instead of a Bunch.

@@ -179,9 +179,11 @@ def _capture(candidate, X, y, train, fit_params):
 
     Runs scikit-learn's own ``fit`` (pipeline prefix, target transform,
     metadata routing) as ``_fit_and_score`` would, with our estimator's fit
-    replaced by a recording. Returns ``((X, y, sample_weight), shell,
-    warnings)`` or None: ``shell`` is the fitted clone (its prefix fitted),
-    ``warnings`` what that fit warned (scikit-learn's loop shows them).
+    replaced by a recording. Returns ``(data, shell, warnings)`` or None:
+    ``data`` is ``(X, y, sample_weight)`` (plus the ``X_val``/``y_val``/
+    ``sample_weight_val`` dict when routed), ``shell`` the fitted clone (its
+    prefix fitted), ``warnings`` what that fit warned (scikit-learn's loop
+    shows them).
     """
     shell = clone(candidate)
     X_train, y_train = _safe_split(shell, X, y, train)
@@ -213,7 +215,7 @@ def _digester():
 
 def _key(final, data, digest):
     try:
-        return _ledger.fit_key(final, *data, digest)
+        return _ledger.fit_key(final, *data, data_digest=digest)
     except _ledger.Unhashable:
         return None
 
@@ -245,7 +247,9 @@ def _plan(estimator, candidates, X, y, splits, fit_params):
             for index, candidate, final in members:
                 try:
                     key = (
-                        None if data is None else _ledger.fit_key(final, *data, digest)
+                        None
+                        if data is None
+                        else _ledger.fit_key(final, *data, data_digest=digest)
                     )
                 except _ledger.Unhashable:
                     key = None
