@@ -405,3 +405,23 @@ def test_readme_section_runs(capsys):
     exec(compile(block, "README.md:Deep ensembles", "exec"), {})
     n_iter, best_epoch, n_members = map(int, capsys.readouterr().out.split())
     assert n_members == 8 and 1 <= best_epoch <= n_iter
+
+
+def test_gallery_example_runs_quick(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).parents[1] / "examples" / "plot_deep_ensemble.py"
+    env = {**os.environ, "MPLBACKEND": "Agg"}
+    result = subprocess.run(
+        [sys.executable, str(script), "--quick"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "ensemble's test log-loss" in result.stdout
