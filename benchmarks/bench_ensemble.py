@@ -252,9 +252,11 @@ def main(argv=None):
     parser.add_argument("--part", choices=["cost", "quality", "both"], default="both")
     parser.add_argument("--repeats", type=int, default=3, help="cost repeats")
     parser.add_argument("--cv-repeats", type=int, default=3, help="CV repeats")
+    parser.add_argument("--out", type=Path, default=OUT, help="results file")
     args = parser.parse_args(argv)
+    out = args.out
     datasets = ["heart"] if args.quick else args.datasets
-    results = {} if args.quick or not OUT.exists() else json.loads(OUT.read_text())
+    results = {} if args.quick or not out.exists() else json.loads(out.read_text())
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         for name in datasets:
@@ -271,7 +273,7 @@ def main(argv=None):
                 print(name, "quality", json.dumps(_jsonable(entry["quality"])),
                       flush=True)  # fmt: skip
             if not args.quick:
-                OUT.write_text(json.dumps(_jsonable(results), indent=1))
+                out.write_text(json.dumps(_jsonable(results), indent=1))
     return results
 
 
