@@ -84,9 +84,7 @@ def test_stacked_gradient_matches_central_difference_and_own_network():
     np.testing.assert_allclose(grad, numeric, rtol=1e-5, atol=1e-8)
     for k, (X, Y) in enumerate([(X1, Y1), (X1, Y1), (X2, Y2)]):
         own = net.take([k])
-        own = StagedNetwork(
-            own.layer_units, "tanh", "softmax", stage=own.input_stage
-        )
+        own = StagedNetwork(own.layer_units, "tanh", "softmax", stage=own.input_stage)
         own.params[...] = net.params[k]
         _, own_grad = _loss(own, single_rows(X, Y))
         np.testing.assert_allclose(grad[k], own_grad, rtol=1e-12, atol=1e-14)

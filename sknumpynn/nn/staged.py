@@ -58,7 +58,9 @@ class StagedNetwork(Network):
     ):
         super().__init__(layer_units, activation, output_activation, dtype, n_models)
         if stage is None or stage.n_out != self.layer_units[0]:
-            raise ValueError("StagedNetwork needs a stage whose n_out is layer_units[0]")
+            raise ValueError(
+                "StagedNetwork needs a stage whose n_out is layer_units[0]"
+            )
         self.input_stage = stage
         self.n_dense_params = self.n_params
         self.n_params += stage.n_params
