@@ -35,7 +35,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from sklearn import datasets as skdata
-from sklearn.base import clone, is_classifier
+from sklearn.base import clone
 from sklearn.compose import ColumnTransformer, TransformedTargetRegressor
 from sklearn.ensemble import (
     HistGradientBoostingClassifier,
@@ -230,9 +230,10 @@ def report(results):
     summary = {ref: float(np.exp(np.mean(v))) for ref, v in logs.items()}
     lines.append("")
     lines.append(
-        f"Geometric mean of TabularMLP error / scikit-learn MLP error: {summary['sklearn MLP']:.3f} "
-        f"(target <= 0.85); / HistGradientBoosting error: {summary['HGB']:.3f} (target <= 1.0). "
-        f"Worse than scikit-learn's MLP beyond one paired SE: {', '.join(worse) or 'none'}."
+        "Geometric mean of TabularMLP error / scikit-learn MLP error: "
+        f"{summary['sklearn MLP']:.3f} (target <= 0.85); / HistGradientBoosting "
+        f"error: {summary['HGB']:.3f} (target <= 1.0). Worse than scikit-learn's "
+        f"MLP beyond one paired SE: {', '.join(worse) or 'none'}."
     )
     return "\n".join(lines), summary
 
@@ -325,7 +326,8 @@ def main(argv=None):
         results[name]["load_average"] = os.getloadavg()
         results[name]["max_rows"] = args.max_rows
         print(
-            f"{name}: {time.perf_counter() - start:.0f} s, load {os.getloadavg()[0]:.1f}",
+            f"{name}: {time.perf_counter() - start:.0f} s, "
+            f"load {os.getloadavg()[0]:.1f}",
             flush=True,
         )
         path.write_text(json.dumps(results, indent=1))

@@ -183,7 +183,7 @@ class PeriodicScalingStage:
             What :meth:`backward` needs.
         """
         p = self._actual(flat)
-        k, (n, D), J, E = flat.shape[0], X.shape, self.n_numeric, self.embedding_dim
+        k, n, J, E = flat.shape[0], X.shape[0], self.n_numeric, self.embedding_dim
         xs = X[:, :J].T[np.newaxis, :, :, np.newaxis]  # (1, J, n, 1)
         U = _TWO_PI * xs * p["w"][:, :, np.newaxis, :] + p["b"][:, :, np.newaxis, :]
         H = np.cos(U)  # (k, J, n, F)

@@ -1,8 +1,8 @@
 """TabularMLPClassifier and TabularMLPRegressor: MLPs with defaults for tables."""
 
-import numpy as np
 from numbers import Real
 
+import numpy as np
 from sklearn.base import ClassifierMixin, RegressorMixin, _fit_context
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.multiclass import check_classification_targets
