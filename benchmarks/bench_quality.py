@@ -310,7 +310,15 @@ def main(argv=None):
         default=str(HERE / "results_quality.json"),
         help="JSON, merged by dataset",
     )
+    parser.add_argument("--report", nargs="+", help="only merge these JSON files")
     args = parser.parse_args(argv)
+    if args.report:
+        results = {}
+        for name in args.report:
+            results.update(json.loads(Path(name).read_text()))
+        print(report(results)[0])
+        plot(results, Path(args.out).with_suffix(".png"))
+        return
     if args.quick:
         results = {}
         for name in ("breast_cancer", "diabetes"):

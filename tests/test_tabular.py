@@ -140,8 +140,8 @@ def test_best_epoch_is_kept_and_epochs_follow_the_budget():
     clf = TabularMLPClassifier(**FAST).fit(X, y)
     assert len(clf.validation_scores_) == 8 == clf.n_iter_
     assert clf.best_validation_score_ == max(clf.validation_scores_)
-    assert auto_epochs(100) == 256 and auto_epochs(50_000) == 16
-    assert auto_epochs(5_000) == 100
+    assert auto_epochs(100) == 128 and auto_epochs(50_000) == 16
+    assert auto_epochs(5_000) == 60
 
 
 def test_schedules_are_realmlps():

@@ -30,8 +30,8 @@ from sknumpynn.tabular._encoding import (
 
 #: ``max_iter='auto'``: about this many training rows processed in all, as
 #: epochs of the training split, between the two bounds below.
-ROW_BUDGET = 500_000
-MIN_EPOCHS, MAX_EPOCHS = 16, 256
+ROW_BUDGET = 300_000
+MIN_EPOCHS, MAX_EPOCHS = 16, 128
 
 
 def auto_epochs(n_train):
