@@ -20,7 +20,9 @@ DEFAULTS = dict(hidden_layer_sizes=(32,), max_iter=64)
 ESTIMATORS = [
     TabularMLPClassifier(**FULL_BATCH),
     TabularMLPRegressor(**FULL_BATCH),
-    TabularMLPClassifier(**FULL_BATCH, numerical_embedding=None, learning_rate="cosine"),
+    TabularMLPClassifier(
+        **FULL_BATCH, numerical_embedding=None, learning_rate="cosine"
+    ),
 ]
 
 #: The check that only holds for FULL_BATCH (see the module docstring).
