@@ -26,13 +26,16 @@ import scipy.sparse as sp
 from sklearn import get_config
 from sklearn.base import clone
 
+from sknumpynn._training.ledger import data_fingerprint
 from sknumpynn._training.loop import Trainer
 from sknumpynn._training.setup import STOCHASTIC_SOLVERS
 from sknumpynn._utils.parallel import limited_blas_threads
 
 
 def fit_one(estimator, data):
-    """Fit a clone of ``estimator`` on ``data = (X, y, sample_weight)``.
+    """Fit a clone of ``estimator`` on ``data = (X, y, sample_weight)``, or
+    ``(X, y, sample_weight, validation)`` (the ``X_val``, ``y_val``,
+    ``sample_weight_val`` keyword arguments of ``fit``).
 
     Returns
     -------
@@ -40,13 +43,11 @@ def fit_one(estimator, data):
     error : Exception or None
         The exception the fit raised, if any (then ``fitted`` is None).
     """
-    X, y, sample_weight = data
+    X, y, sample_weight, *validation = data
+    kwargs = {} if sample_weight is None else {"sample_weight": sample_weight}
     fitted = clone(estimator)
     try:
-        if sample_weight is None:
-            fitted.fit(X, y)
-        else:
-            fitted.fit(X, y, sample_weight=sample_weight)
+        fitted.fit(X, y, **kwargs, **(validation[0] if validation else {}))
     except Exception as error:  # noqa: BLE001 - reported per model, as error_score
         return None, error
     return fitted, None
@@ -71,13 +72,15 @@ class _Prepared:
     """One fit prepared as its own ``fit`` prepares it, ready to stack."""
 
     def __init__(self, estimator, data):
-        X, y, sample_weight = self.data = data
+        X, y, sample_weight, *validation = self.data = data
         self.source = estimator
         self.estimator = est = clone(estimator)
         est._validate_params()
-        self.prepared = est._prepare_fit(X, y, sample_weight, incremental=False)
-        network, X, Y, sample_weight, rng, _ = self.prepared
-        self.run = est._model_run(network, X, Y, sample_weight, rng, False)
+        self.prepared = est._prepare_fit(
+            X, y, sample_weight, False, validation[0] if validation else None
+        )
+        network, X, Y, sample_weight, rng, _, given = self.prepared
+        self.run = est._model_run(network, X, Y, sample_weight, rng, False, given)
 
     def __reduce__(self):
         # Sent to a joblib worker (loky, Dask): prepare again there, since
@@ -107,9 +110,13 @@ class _Prepared:
         run = self.run
         state = run.rng.get_state()
         digest = hashlib.blake2b(state[1].tobytes() + repr(state[2:]).encode())
+        given = run.validation if run.train_index is None else None
         for array in (run.Y, run.sample_weight, run.train_index):
             if array is not None:
                 digest.update(np.ascontiguousarray(array).tobytes())
+        if given is not None:  # X_val given to fit: it must be shared too
+            for array in (given.X, given.Y, given.sample_weight):
+                digest.update(data_fingerprint(array))
         return (run.X.shape, run.X.dtype, digest.hexdigest())
 
 
@@ -178,8 +185,17 @@ def _plan(prepared):
     return stacks
 
 
-def train_stack(groups):
+def train_stack(groups, stack_rule=None):
     """Train one stack: row groups of prepared fits, as one network.
+
+    Parameters
+    ----------
+    groups : list of list of _Prepared
+    stack_rule : object, default=None
+        The stack's own decision, passed to the
+        :class:`~sknumpynn._training.loop.Trainer` (a deep ensemble's early
+        stopping). With a rule, a failing stack raises instead of falling
+        back to one-by-one fits, which would not follow the rule.
 
     Returns
     -------
@@ -194,8 +210,11 @@ def train_stack(groups):
         start += len(group)
     try:
         with limited_blas_threads():
-            Trainer(runs, members, [item.prepared.hooks for item in items]).run()
+            hooks = [item.prepared.hooks for item in items]
+            Trainer(runs, members, hooks, stack_rule=stack_rule).run()
     except Exception:  # noqa: BLE001 - never let one stack take its models down
+        if stack_rule is not None:
+            raise
         return [fit_one(item.estimator, item.data) for item in items]
     results = []
     for item in items:
