@@ -34,13 +34,13 @@ _CHUNK = 4096
 class _StagedMixin:
     """The overrides shared by the two engine estimators."""
 
-    def _fit(self, X, y, sample_weight=None, incremental=False):
+    def _fit(self, X, y, sample_weight=None, incremental=False, validation=None):
         # BaseNumpyMLP._fit without the search ledger's hook: the tabular
         # estimator around this one is what a search sees, and this fit must
         # always train.
-        prepared = self._prepare_fit(X, y, sample_weight, incremental)
+        prepared = self._prepare_fit(X, y, sample_weight, incremental, validation)
         with limited_blas_threads():
-            self._train(*prepared, incremental=incremental)
+            self._train(prepared, incremental)
         return self._finish_fit(prepared)
 
     def _stage_for(self, n_features):
@@ -61,7 +61,8 @@ class _StagedMixin:
             self.stage_params_ = stage.initialize(rng, dtype)
             self._best_params = np.concatenate([self._best_params, self.stage_params_])
 
-    def _train(self, network, X, Y, sample_weight, rng, hooks, incremental):
+    def _train(self, prepared, incremental):
+        network = prepared.network
         if self._stage is not None:
             staged = StagedNetwork(
                 network.layer_units,
@@ -76,7 +77,7 @@ class _StagedMixin:
             self.stage_params_ = staged.stage_params
             network = staged
         self._trained_network = network
-        super()._train(network, X, Y, sample_weight, rng, hooks, incremental)
+        super()._train(prepared._replace(network=network), incremental)
 
     def _finish_fit(self, prepared):
         prepared = prepared._replace(network=self._trained_network)
@@ -101,10 +102,10 @@ class _StagedMixin:
             dropout.rates, units, batch_size, network.dtype, dropout.rng, n_steps
         )
 
-    def _model_run(self, network, X, Y, sample_weight, rng, incremental):
-        n, held_out = X.shape[0], self.validation_fraction * self.early_stopping
-        self._n_train = n - int(np.ceil(held_out * n))
-        return super()._model_run(network, X, Y, sample_weight, rng, incremental)
+    def _model_run(self, network, X, Y, sample_weight, rng, incremental, given=None):
+        held_out = self.validation_fraction * (self.early_stopping and given is None)
+        self._n_train = X.shape[0] - int(np.ceil(held_out * X.shape[0]))
+        return super()._model_run(network, X, Y, sample_weight, rng, incremental, given)
 
     def _forward(self, X, output_activation=None):
         if self._stage is None:
