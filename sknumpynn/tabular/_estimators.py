@@ -286,9 +286,12 @@ class TabularMLPRegressor(RegressorMixin, BaseTabularMLP):
         Xt, sample_weight = self._encode_fit(X, sample_weight)
         y = _check_y(y, y_numeric=True).astype(np.float64)
         check_consistent_length(Xt, y)
-        self.y_mean_, scale = float(y.mean()), float(y.std())
+        # Weighted statistics, over the rows that count (weight > 0).
+        w = np.ones_like(y) if sample_weight is None else sample_weight
+        self.y_mean_ = float(np.average(y, weights=w))
+        scale = float(np.sqrt(np.average((y - self.y_mean_) ** 2, weights=w)))
         self.y_scale_ = scale if scale > 0 else 1.0
-        self.y_range_ = (float(y.min()), float(y.max()))
+        self.y_range_ = (float(y[w > 0].min()), float(y[w > 0].max()))
         engine = EngineRegressor(**self._engine_params(Xt.shape[0]))
         return self._fit_engine(
             engine, Xt, (y - self.y_mean_) / self.y_scale_, sample_weight
