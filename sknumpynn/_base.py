@@ -36,7 +36,11 @@ from sknumpynn.nn.forward import forward_pass, hidden_activations
 from sknumpynn.nn.schedules import SCHEDULES
 
 #: What a fit hands from its preparation to its training loop.
-PreparedFit = namedtuple("PreparedFit", "network X Y sample_weight rng hooks")
+#: ``validation`` holds the validated ``X_val``, ``Y_val``, ``sample_weight_val``
+#: passed to ``fit`` (None: the ``validation_fraction`` split, if any).
+PreparedFit = namedtuple(
+    "PreparedFit", "network X Y sample_weight rng hooks validation", defaults=(None,)
+)
 
 try:  # scikit-learn >= 1.9: its experimental callbacks (set_callbacks)
     from sklearn.callback import CallbackSupportMixin
@@ -104,12 +108,17 @@ class BaseNumpyMLP(
             Options(Real, {np.inf}),
         ],
         "max_fun": [Interval(Integral, 1, None, closed="left")],
-        "dtype": [StrOptions({"auto", "float32", "float64"})],
+        "dtype": [
+            StrOptions({"auto", "float32", "float64"}),
+            Options(type, {np.float32, np.float64}),
+            Options(np.dtype, set(_FLOAT_DTYPES)),
+        ],
         "dropout": [Interval(Real, 0, 1, closed="left"), "array-like"],
         "l1": [Interval(Real, 0, None, closed="left")],
         "weight_decay": [Interval(Real, 0, None, closed="left")],
         "rho": [Interval(Real, 0, 1, closed="left")],
         "monitor": [StrOptions({"val_score", "val_loss"})],
+        "scoring": [str, callable, None],
         "callbacks": [list, None],
     }
 
@@ -147,6 +156,7 @@ class BaseNumpyMLP(
         rho,
         monitor,
         callbacks,
+        scoring=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -178,6 +188,7 @@ class BaseNumpyMLP(
         self.weight_decay = weight_decay
         self.rho = rho
         self.monitor = monitor
+        self.scoring = scoring
         self.callbacks = callbacks
 
     # -- hooks of the two estimators ---------------------------------------
@@ -220,8 +231,8 @@ class BaseNumpyMLP(
         """
         if not first_pass:
             return self.coefs_[0].dtype
-        if self.dtype != "auto":
-            return np.dtype(self.dtype)
+        if not (isinstance(self.dtype, str) and self.dtype == "auto"):
+            return np.dtype(self.dtype)  # 'float32', np.float32, np.dtype(...)
         try:
             n_samples = _num_samples(X)
         except TypeError:  # not array-like: validation will say so
@@ -230,15 +241,17 @@ class BaseNumpyMLP(
             return np.dtype(np.float32)
         return (np.float64, np.float32)
 
-    def _fit(self, X, y, sample_weight=None, incremental=False):
-        if not incremental and ledger.intercept(self, X, y, sample_weight):
+    def _fit(self, X, y, sample_weight=None, incremental=False, validation=None):
+        """Fit on ``X, y``; ``validation`` is the dict of ``X_val``, ``y_val``
+        and ``sample_weight_val`` given to ``fit``, or None."""
+        if not incremental and ledger.intercept(self, X, y, sample_weight, validation):
             return self  # served by a search's pre-fit ledger (_training/ledger.py)
-        prepared = self._prepare_fit(X, y, sample_weight, incremental)
+        prepared = self._prepare_fit(X, y, sample_weight, incremental, validation)
         with limited_blas_threads():
-            self._train(*prepared, incremental=incremental)
+            self._train(prepared, incremental)
         return self._finish_fit(prepared)
 
-    def _prepare_fit(self, X, y, sample_weight, incremental):
+    def _prepare_fit(self, X, y, sample_weight, incremental, validation=None):
         """Validate the data, initialise or check the weights, build the network.
 
         Returns
@@ -246,7 +259,8 @@ class BaseNumpyMLP(
         PreparedFit
             What :meth:`_train` takes: the network (its weights are this
             estimator's ``coefs_``/``intercepts_``), the validated data, the
-            random state and the epoch hooks.
+            random state, the epoch hooks and the validated ``X_val``,
+            ``Y_val``, ``sample_weight_val`` (or None).
         """
         hidden = self._hidden_layer_sizes()
         hidden_activations(self.activation, len(hidden))  # fail early, clearly
@@ -262,6 +276,8 @@ class BaseNumpyMLP(
         sample_weight = self._training_sample_weight(Y, sample_weight, incremental)
         if sp.issparse(X) and X.format == "csc":
             X = X.tocsr()  # row slicing for mini-batches
+        if validation is not None:
+            validation = self._validated_validation_data(X, Y, validation)
         layer_units = [X.shape[1], *hidden, Y.shape[1]]
         rng = check_random_state(self.random_state)
         if first_pass:
@@ -283,7 +299,7 @@ class BaseNumpyMLP(
             n_epochs = 1 if incremental else self.max_iter
         hooks = TrainingHooks(self, n_epochs, X, y, sample_weight)
         Y = Y.astype(network.dtype, copy=False)
-        return PreparedFit(network, X, Y, sample_weight, rng, hooks)
+        return PreparedFit(network, X, Y, sample_weight, rng, hooks, validation)
 
     def _finish_fit(self, prepared):
         """Refuse non-finite weights (scikit-learn's error); close the hooks."""
@@ -295,9 +311,13 @@ class BaseNumpyMLP(
         prepared.hooks.fit_end()
         return self
 
-    def _train(self, network, X, Y, sample_weight, rng, hooks, incremental):
+    def _train(self, prepared, incremental):
+        network, X, Y, sample_weight, rng, hooks, validation = prepared
         if self.solver in STOCHASTIC_SOLVERS:
-            self._fit_stochastic(network, X, Y, sample_weight, rng, incremental, hooks)
+            run = self._model_run(
+                network, X, Y, sample_weight, rng, incremental, validation
+            )
+            self._fit_stochastic(run, hooks)
         else:
             settings = LbfgsSettings(
                 self._loss(),

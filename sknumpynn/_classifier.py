@@ -13,9 +13,15 @@ from sklearn.utils.multiclass import (
     type_of_target,
     unique_labels,
 )
-from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
+from sklearn.utils.validation import (
+    check_array,
+    check_is_fitted,
+    column_or_1d,
+    validate_data,
+)
 
 from sknumpynn._base import STOCHASTIC_SOLVERS, BaseNumpyMLP
+from sknumpynn._training.setup import validation_arguments
 from sknumpynn._utils.docstrings import (
     COMMON_ATTRIBUTES,
     COMMON_PARAMETERS,
@@ -120,6 +126,7 @@ class NumpyMLPClassifier(ClassifierMixin, BaseNumpyMLP):
         weight_decay=0.01,
         rho=0.9,
         monitor="val_score",
+        scoring=None,
         callbacks=None,
         class_weight=None,
     ):
@@ -155,6 +162,7 @@ class NumpyMLPClassifier(ClassifierMixin, BaseNumpyMLP):
             rho=rho,
             monitor=monitor,
             callbacks=callbacks,
+            scoring=scoring,
         )
         self.class_weight = class_weight
 
@@ -189,6 +197,19 @@ class NumpyMLPClassifier(ClassifierMixin, BaseNumpyMLP):
                 )
         Y = self._label_binarizer.transform(y).astype(X.dtype)
         return X, Y
+
+    def _encode_y_val(self, y_val, dtype):
+        """``y_val`` encoded as the training targets; its labels must be known."""
+        y_val = check_array(y_val, ensure_2d=False, dtype=None, input_name="y_val")
+        if y_val.ndim == 2 and y_val.shape[1] == 1:
+            y_val = column_or_1d(y_val, warn=True)
+        unseen = np.setdiff1d(unique_labels(y_val), self.classes_)
+        if len(unseen):
+            raise ValueError(
+                f"y_val has classes not in `self.classes_`. `self.classes_` has "
+                f"{self.classes_}. 'y_val' has {unique_labels(y_val)}."
+            )
+        return self._label_binarizer.transform(y_val).astype(dtype)
 
     def _loss(self):
         softmax = self.out_activation_ == "softmax"
@@ -235,7 +256,16 @@ class NumpyMLPClassifier(ClassifierMixin, BaseNumpyMLP):
 
     @_fit_context(prefer_skip_nested_validation=True)
     @fill_doc
-    def fit(self, X, y, sample_weight=None):
+    def fit(
+        self,
+        X,
+        y,
+        sample_weight=None,
+        *,
+        X_val=None,
+        y_val=None,
+        sample_weight_val=None,
+    ):
         """Fit the model to data matrix X and target(s) y.
 
         Parameters
@@ -248,12 +278,15 @@ class NumpyMLPClassifier(ClassifierMixin, BaseNumpyMLP):
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative sample weights, not all zero.
 
+        {validation_data}
+
         Returns
         -------
         self : object
             The fitted estimator.
         """
-        return self._fit(X, y, sample_weight=sample_weight, incremental=False)
+        validation = validation_arguments(X_val, y_val, sample_weight_val)
+        return self._fit(X, y, sample_weight, incremental=False, validation=validation)
 
     @available_if(lambda est: est.solver in STOCHASTIC_SOLVERS)
     @_fit_context(prefer_skip_nested_validation=True)

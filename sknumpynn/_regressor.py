@@ -7,9 +7,15 @@ from sklearn.base import RegressorMixin, _fit_context
 from sklearn.metrics import r2_score
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
+from sklearn.utils.validation import (
+    check_array,
+    check_is_fitted,
+    column_or_1d,
+    validate_data,
+)
 
 from sknumpynn._base import STOCHASTIC_SOLVERS, BaseNumpyMLP
+from sknumpynn._training.setup import validation_arguments
 from sknumpynn._utils.docstrings import (
     COMMON_ATTRIBUTES,
     COMMON_PARAMETERS,
@@ -31,12 +37,15 @@ class NumpyMLPRegressor(RegressorMixin, BaseNumpyMLP):
 
     Parameters
     ----------
-    loss : {'squared_error', 'poisson', 'absolute_error', 'huber'}, \
-            default='squared_error'
+    loss : {'squared_error', 'poisson', 'absolute_error', 'huber', \
+            'quantile'}, default='squared_error'
         Half squared error, or half Poisson deviance for non-negative targets
         (the output is then ``exp`` of the last layer), as in scikit-learn;
         or the outlier-robust absolute error (median regression) or Huber
-        loss (quadratic within ``huber_delta`` of the target, linear beyond).
+        loss (quadratic within ``huber_delta`` of the target, linear beyond);
+        or the pinball loss of level ``quantile`` (quantile regression:
+        ``predict`` estimates that conditional quantile). ``score`` stays
+        R^2 whatever the loss, as in scikit-learn.
 
 """
         + HIDDEN_PARAMETERS
@@ -48,6 +57,13 @@ class NumpyMLPRegressor(RegressorMixin, BaseNumpyMLP):
         target (standardise the target, e.g. with
         :class:`~sklearn.compose.TransformedTargetRegressor`). Not a
         scikit-learn parameter.
+
+    quantile : float, default=0.5
+        The quantile :math:`\\tau \\in (0, 1)` that ``loss='quantile'``
+        estimates, with the pinball loss
+        :math:`\\max(\\tau (y - p), (\\tau - 1)(y - p))`; unused by the other
+        losses. HistGradientBoostingRegressor's name. Not a scikit-learn MLP
+        parameter.
 
     Attributes
     ----------
@@ -83,8 +99,13 @@ class NumpyMLPRegressor(RegressorMixin, BaseNumpyMLP):
 
     _parameter_constraints: dict = {
         **BaseNumpyMLP._parameter_constraints,
-        "loss": [StrOptions({"squared_error", "poisson", "absolute_error", "huber"})],
+        "loss": [
+            StrOptions(
+                {"squared_error", "poisson", "absolute_error", "huber", "quantile"}
+            )
+        ],
         "huber_delta": [Interval(Real, 0, None, closed="neither")],
+        "quantile": [Interval(Real, 0, 1, closed="neither")],
     }
 
     def __init__(
@@ -120,8 +141,10 @@ class NumpyMLPRegressor(RegressorMixin, BaseNumpyMLP):
         weight_decay=0.01,
         rho=0.9,
         monitor="val_score",
+        scoring=None,
         callbacks=None,
         huber_delta=1.0,
+        quantile=0.5,
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -155,8 +178,10 @@ class NumpyMLPRegressor(RegressorMixin, BaseNumpyMLP):
             rho=rho,
             monitor=monitor,
             callbacks=callbacks,
+            scoring=scoring,
         )
         self.huber_delta = huber_delta
+        self.quantile = quantile
 
     def _validate_input(self, X, y, incremental, reset, dtype):
         X, y = validate_data(
@@ -178,8 +203,24 @@ class NumpyMLPRegressor(RegressorMixin, BaseNumpyMLP):
         Y = y.reshape(-1, 1) if y.ndim == 1 else y
         return X, Y.astype(X.dtype, copy=False)
 
+    def _encode_y_val(self, y_val, dtype):
+        """``y_val`` as a 2-D target matrix, checked as ``y`` is."""
+        y_val = check_array(y_val, ensure_2d=False, dtype=dtype, input_name="y_val")
+        if y_val.ndim == 2 and y_val.shape[1] == 1:
+            y_val = column_or_1d(y_val, warn=True)
+        if self.loss == "poisson" and np.any(y_val < 0):
+            raise ValueError(
+                "loss='poisson' requires non-negative y_val; got a minimum of "
+                f"{np.min(y_val)}."
+            )
+        return y_val.reshape(-1, 1) if y_val.ndim == 1 else y_val
+
     def _loss(self):
-        params = {"delta": float(self.huber_delta)} if self.loss == "huber" else {}
+        params = {}
+        if self.loss == "huber":
+            params = {"delta": float(self.huber_delta)}
+        elif self.loss == "quantile":
+            params = {"quantile": float(self.quantile)}
         return Loss(self.loss, params)
 
     def _output_activation(self, Y):
@@ -192,19 +233,31 @@ class NumpyMLPRegressor(RegressorMixin, BaseNumpyMLP):
 
     @_fit_context(prefer_skip_nested_validation=True)
     @fill_doc
-    def fit(self, X, y, sample_weight=None):
+    def fit(
+        self,
+        X,
+        y,
+        sample_weight=None,
+        *,
+        X_val=None,
+        y_val=None,
+        sample_weight_val=None,
+    ):
         """Fit the model to data matrix X and target(s) y.
 
         Parameters
         ----------
         {fit_data}
 
+        {validation_data}
+
         Returns
         -------
         self : object
             The fitted estimator.
         """
-        return self._fit(X, y, sample_weight=sample_weight, incremental=False)
+        validation = validation_arguments(X_val, y_val, sample_weight_val)
+        return self._fit(X, y, sample_weight, incremental=False, validation=validation)
 
     @available_if(lambda est: est.solver in STOCHASTIC_SOLVERS)
     @_fit_context(prefer_skip_nested_validation=True)

@@ -87,19 +87,25 @@ def params_fingerprint(estimator):
         raise Unhashable(str(error)) from error
 
 
-def fit_key(estimator, X, y, sample_weight, data_digest=data_fingerprint):
+def fit_key(estimator, X, y, sample_weight, validation=None, *, data_digest=None):
     """The ledger key of ``estimator.fit(X, y, sample_weight=sample_weight)``.
 
-    Raises :class:`Unhashable` when some part has no content fingerprint.
+    ``validation`` is the dict of ``X_val``, ``y_val`` and
+    ``sample_weight_val`` passed to ``fit``, if any. Raises
+    :class:`Unhashable` when some part has no content fingerprint.
     ``data_digest`` lets a caller memoise the data hashes.
     """
-    return (
+    data_digest = data_digest or data_fingerprint
+    key = (
         type(estimator),
         params_fingerprint(estimator),
         data_digest(X),
         data_digest(y),
         data_digest(sample_weight),
     )
+    if validation is None:
+        return key
+    return key + tuple(data_digest(validation[name]) for name in sorted(validation))
 
 
 def eligible(estimator):
@@ -154,7 +160,8 @@ class FitLedger:
 
 
 def capturing(records):
-    """Our fits append ``(X, y, sample_weight)`` to ``records`` and do not train."""
+    """Our fits append ``(X, y, sample_weight)`` to ``records`` and do not train
+    (``(X, y, sample_weight, validation)`` when ``fit`` was given ``X_val``)."""
     return _setting(_CAPTURE, records)
 
 
@@ -168,7 +175,7 @@ def _setting(variable, value):
         variable.reset(token)
 
 
-def intercept(estimator, X, y, sample_weight):
+def intercept(estimator, X, y, sample_weight, validation=None):
     """The hook at the top of ``_fit``: True when this fit was served here.
 
     Captures the arguments (see :func:`capturing`), or restores the state of
@@ -179,13 +186,14 @@ def intercept(estimator, X, y, sample_weight):
     """
     records = _CAPTURE.get()
     if records is not None:
-        records.append((X, y, sample_weight))
+        extra = () if validation is None else (validation,)
+        records.append((X, y, sample_weight, *extra))
         return True
     ledger = _LEDGER.get()
     if ledger is None or not eligible(estimator):
         return False
     try:
-        fitted = ledger.take(fit_key(estimator, X, y, sample_weight))
+        fitted = ledger.take(fit_key(estimator, X, y, sample_weight, validation))
     except Unhashable:
         return False
     if fitted is None:

@@ -15,18 +15,26 @@ loop is testable with a ``types.SimpleNamespace``; every epoch of a single fit
 ends in one place, ``hooks.epoch_end``
 (:class:`~sknumpynn._training.hooks.TrainingHooks`): history, callbacks,
 progress output.
+
+A stack may also take one decision for all its models: a *stack rule*
+(``Trainer(..., stack_rule=rule)``, e.g. a deep ensemble's early stopping,
+:class:`sknumpynn.ensemble._stopping.EnsembleStopping`) is asked once per
+epoch which models stop, after the per-model decisions, and once at the end
+for the weights to keep. The loop knows nothing else about it.
 """
 
 import numpy as np
+import scipy.sparse as sp
 
 from sknumpynn._training import recovery
-from sknumpynn._training.batches import BatchIterator
+from sknumpynn._training.batches import BatchIterator, StackedBatches
 from sknumpynn._training.hooks import NoHooks
 from sknumpynn._training.stopping import stall_message, update_no_improvement
 from sknumpynn.nn import Network, Workspace
 from sknumpynn.nn.backprop import Penalty, batch_gradient
-from sknumpynn.nn.batch import Rows
+from sknumpynn.nn.batch import Rows, StackedRows
 from sknumpynn.nn.dropout import stacked_masks
+from sknumpynn.nn.schedules import next_rate
 
 
 class RowGroup:
@@ -42,12 +50,9 @@ class RowGroup:
         elif first.settings.shuffle:
             self.order = np.arange(first.X.shape[0])
         self.validation = first.validation
+        self.source = (first.X, first.Y, first.sample_weight)
         self.batches = BatchIterator(
-            first.X,
-            first.Y,
-            first.sample_weight,
-            first.settings.batch_size,
-            first.network.dtype,
+            *self.source, first.settings.batch_size, first.network.dtype
         )
 
 
@@ -63,10 +68,19 @@ class Trainer:
         Indices of the runs that share their rows; None: each run alone.
     hooks : list of TrainingHooks, default=None
         Each run's epoch-end dispatch (history, callbacks, progress).
+    stack_rule : object, default=None
+        One decision for the whole stack. ``stack_rule.epoch_end(trainer,
+        losses, stopped, diverged)`` is called at the end of every epoch
+        (every model's epoch recorded, schedules applied) with the run
+        indices the per-model rules stop (``stopped``, which includes the
+        ``diverged`` ones) and returns the run indices that stop now; it must
+        keep the diverged ones. ``stack_rule.finish(trainer)`` is called
+        last in :meth:`finish`, after every run got its weights back.
     """
 
-    def __init__(self, runs, groups=None, hooks=None):
+    def __init__(self, runs, groups=None, hooks=None, stack_rule=None):
         self.runs = runs
+        self.stack_rule = stack_rule
         self.settings = runs[0].settings
         self.hooks = [NoHooks()] * len(runs) if hooks is None else hooks
         self.single = len(runs) == 1
@@ -84,10 +98,44 @@ class Trainer:
             RowGroup(runs, members, self._models(members)) for members in groups
         ]
         self.active = list(range(len(runs)))
+        self._gather_groups()
         self.workspace = Workspace(self.network, self.settings.batch_size)
         self.last_finite = self.network.params.copy()
         self.previous = self.network.params.copy()
         self._allocate_dropout()
+
+    def _gather_groups(self):
+        """A stack gathers every group's batch rows into one array per step
+        (dense rows; a sparse ``X`` keeps one ``Rows`` per group)."""
+        self.stacked = None
+        if self.single or any(sp.issparse(g.source[0]) for g in self.groups):
+            return
+        for group in self.groups:
+            if group.order is None:  # no shuffle, no split: rows in order
+                group.order = np.arange(group.source[0].shape[0])
+        self.stacked = StackedBatches(
+            [group.source for group in self.groups],
+            [len(group.members) for group in self.groups],
+            self.settings.batch_size,
+            self.network.dtype,
+        )
+
+    def _batches(self):
+        """This epoch's batches: ``Rows`` lists (one model) or ``StackedRows``."""
+        if self.single:
+            group = self.groups[0]
+            for batch in group.batches(group.order):
+                yield [Rows(group.models, *batch)]
+            return
+        if self.stacked is None:  # sparse rows: each group's own gather
+            batches = [group.batches(group.order) for group in self.groups]
+            for step in zip(*batches):
+                yield [Rows(g.models, *batch) for g, batch in zip(self.groups, step)]
+            return
+        sizes = tuple(len(group.members) for group in self.groups)
+        orders = np.stack([group.order for group in self.groups])
+        for batch in self.stacked(orders):
+            yield StackedRows(sizes, *batch)
 
     def _models(self, members):
         """The selector of these runs' rows in the stack."""
@@ -116,12 +164,15 @@ class Trainer:
             run.state.n_iter_ = 0
             hooks.train_begin()
         self.penalty = self._penalty()
+        self._set_scheduled_rates(self._live(), after_epoch=False)
         try:
             try:
                 while self.active:
                     for k in self.active:
                         self.hooks[k].epoch_begin()
-                    rate = self.optimizer.learning_rate
+                    # A copy: a stack's schedule updates its rates in place
+                    # before the hooks record the rate this epoch used.
+                    rate = np.copy(self.optimizer.learning_rate)
                     losses = self.run_epoch()
                     if self.end_epoch(losses, rate):
                         break
@@ -155,12 +206,10 @@ class Trainer:
             if settings.shuffle:
                 group.rng.shuffle(group.order)
         total, n_rows = 0.0, 0
-        batches = [group.batches(group.order) for group in self.groups]
-        steps = zip(*batches) if len(batches) > 1 else ((b,) for b in batches[0])
         with np.errstate(over="ignore", invalid="ignore"):
-            for step in steps:
-                rows = [Rows(g.models, *batch) for g, batch in zip(self.groups, step)]
-                n_batch = step[0][0].shape[0]
+            for rows in self._batches():
+                stacked = isinstance(rows, StackedRows)
+                n_batch = rows.X.shape[1] if stacked else rows[0].X.shape[0]
                 masks = self._dropout_masks(n_batch)
                 loss = batch_gradient(
                     self.network,
@@ -233,6 +282,7 @@ class Trainer:
         params = self.network.params.reshape(len(self.active), -1)
         finite = np.isfinite(losses) & np.isfinite(params).all(axis=1)
         stopped = [k for row, k in enumerate(self.active) if not finite[row]]
+        diverged = list(stopped)
         for k in stopped:
             self._diverged(k)
         if stopped and self.single:
@@ -248,7 +298,7 @@ class Trainer:
                 self._record(k, float(losses[row]), validated[row])
         self._apply_schedules()
         for row, k in enumerate(self.active):
-            model_rate = rate if np.ndim(rate) == 0 else float(rate[row, 0])
+            model_rate = float(rate) if np.ndim(rate) == 0 else float(rate[row, 0])
             if k not in stopped and self.hooks[k].epoch_end(
                 float(losses[row]), *validated[row], model_rate
             ):
@@ -256,6 +306,8 @@ class Trainer:
         if stopped and self.single:
             return True
         stopped += [k for k in self.active if k not in stopped and self._stops(k)]
+        if self.stack_rule is not None:  # the stack's own decision (an ensemble's)
+            stopped = self.stack_rule.epoch_end(self, losses, stopped, diverged)
         if stopped and self.single:
             return True
         self._retire(stopped)
@@ -280,6 +332,11 @@ class Trainer:
         """The optimizer's epoch hook, then each model's epoch schedule."""
         live = self._live()
         self.optimizer.iteration_ends(live[0].state.t_)
+        self._set_scheduled_rates(live, after_epoch=True)
+
+    def _set_scheduled_rates(self, live, after_epoch):
+        """Each model's rate for its next epoch, from its epoch schedule (and,
+        after an epoch, its monitored value: ``ModelRun.monitored``)."""
         schedule = self.settings.schedule
         if schedule is None:
             return
@@ -288,8 +345,13 @@ class Trainer:
             epoch = (
                 len(state.loss_curve_) if run.settings.incremental else state.n_iter_
             )
-            rate = schedule(
-                run.optimizer.learning_rate_init, epoch, run.settings.max_iter
+            rate = next_rate(
+                schedule,
+                run.optimizer.learning_rate_init,
+                epoch,
+                run.settings.max_iter,
+                run.schedule_memory,
+                run.monitored() if after_epoch else None,
             )
             self.optimizer.set_hyperparameter(
                 "learning_rate", None if self.single else row, rate
@@ -350,6 +412,7 @@ class Trainer:
                 group.models = self._models(group.members)
                 groups.append(group)
         self.groups = groups
+        self._gather_groups()
         self.workspace = Workspace(self.network, self.settings.batch_size)
         self.penalty = self._penalty()
         self._allocate_dropout()
@@ -373,3 +436,5 @@ class Trainer:
             best = getattr(run.state, "_best_params", None)
             if run.validation is not None and best is not None:
                 run.network.params[...] = best
+        if self.stack_rule is not None:
+            self.stack_rule.finish(self)

@@ -10,11 +10,18 @@ turns the estimator's validated parameters into one
 import warnings
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import is_classifier
+from sklearn.metrics import check_scoring
 from sklearn.model_selection import train_test_split
+from sklearn.utils.validation import check_consistent_length, validate_data
 
 from sknumpynn._training.loop import Trainer
 from sknumpynn._training.settings import ModelRun, TrainingSettings, ValidationSet
+from sknumpynn._utils.validation import (
+    _naming_the_bad_argument,
+    _validate_sample_weight,
+)
 from sknumpynn.nn.backprop import Penalty
 from sknumpynn.nn.dropout import Dropout
 from sknumpynn.nn.losses import get_loss
@@ -22,6 +29,29 @@ from sknumpynn.nn.optimizers import SGD, Adagrad, Adam, AdamW, RMSprop
 from sknumpynn.nn.schedules import get_schedule
 
 STOCHASTIC_SOLVERS = ("sgd", "adam", "rmsprop", "adagrad", "adamw")
+
+
+def validation_arguments(X_val, y_val, sample_weight_val):
+    """``fit``'s validation arguments as one dict, or None when none is given.
+
+    Raises HistGradientBoosting's errors when only one of ``X_val`` and
+    ``y_val`` is given (and when ``sample_weight_val`` comes without them).
+
+    Returns
+    -------
+    dict or None
+    """
+    if X_val is None and y_val is None:
+        if sample_weight_val is not None:
+            raise ValueError(
+                "sample_weight_val is provided, but X_val and y_val were not provided."
+            )
+        return None
+    if y_val is None:
+        raise ValueError("X_val is provided, but y_val was not provided.")
+    if X_val is None:
+        raise ValueError("y_val is provided, but X_val was not provided.")
+    return {"X_val": X_val, "y_val": y_val, "sample_weight_val": sample_weight_val}
 
 
 class StochasticFitMixin:
@@ -87,21 +117,27 @@ class StochasticFitMixin:
             return RMSprop(n, dtype, rate, self.rho, self.epsilon)
         return Adagrad(n, dtype, rate, self.epsilon)
 
-    def _fit_stochastic(self, network, X, Y, sample_weight, rng, incremental, hooks):
-        run = self._model_run(network, X, Y, sample_weight, rng, incremental)
+    def _fit_stochastic(self, run, hooks):
         Trainer([run], hooks=[hooks]).run()
         self._optimizer = run.optimizer
 
-    def _model_run(self, network, X, Y, sample_weight, rng, incremental):
+    def _model_run(self, network, X, Y, sample_weight, rng, incremental, given=None):
         """Everything one stochastic fit of this estimator needs, drawn from
-        ``rng`` in scikit-learn's order (validation split, then dropout)."""
+        ``rng`` in scikit-learn's order (validation split, then dropout).
+
+        ``given`` is the validated ``(X_val, Y_val, sample_weight_val)``
+        passed to ``fit``: those rows replace the ``validation_fraction``
+        split, and every row of ``X`` is trained on.
+        """
         optimizer = getattr(self, "_optimizer", None)
         if not incremental or optimizer is None:
             optimizer = self._optimizer = self._make_optimizer(network)
         if self.early_stopping and incremental:
             raise ValueError("partial_fit does not support early_stopping=True")
         train_index = validation = None
-        if self.early_stopping:
+        if given is not None:
+            validation = self._validation_set(*given)
+        elif self.early_stopping:
             train_index, validation = self._validation_split(
                 network, X, Y, sample_weight, rng
             )
@@ -119,8 +155,12 @@ class StochasticFitMixin:
             verbose=bool(self.verbose),
             monitor=self.monitor,
             schedule=get_schedule(self.learning_rate),
+            scoring=self.scoring,
         )
         dropout = self._dropout(network, batch_size, rng, incremental)
+        memory = getattr(self, "_schedule_memory", None)
+        if not incremental or memory is None:
+            memory = self._schedule_memory = {}
         return ModelRun(
             settings,
             self,
@@ -133,6 +173,7 @@ class StochasticFitMixin:
             validation,
             rng,
             dropout,
+            memory,
         )
 
     def _effective_batch_size(self, n_train):
@@ -168,11 +209,63 @@ class StochasticFitMixin:
                 "The validation set is too small. Increase 'validation_fraction' "
                 "or the size of your dataset."
             )
-        X_val, Y_val = X[val_index], Y[val_index]
-        y_val = self._decode(Y_val) if is_classifier(self) else Y_val
         sw_val = None if sample_weight is None else sample_weight[val_index]
+        return train_index, self._validation_set(X[val_index], Y[val_index], sw_val)
 
-        validation = ValidationSet(X_val, Y_val, y_val, sw_val, self._score_output)
-        return train_index, validation
+    def _validation_set(self, X_val, Y_val, sample_weight_val):
+        """The :class:`ValidationSet` of these rows, scored as this estimator
+        scores its validation rows."""
+        y_val = self._decode(Y_val) if is_classifier(self) else Y_val
+        scorer = None
+        if self.scoring is not None:
+            scorer = check_scoring(self, self.scoring)
+        return ValidationSet(
+            X_val, Y_val, y_val, sample_weight_val, self._score_output, scorer, self
+        )
+
+    def _validated_validation_data(self, X, Y, validation):
+        """``X_val``, ``y_val`` and ``sample_weight_val`` checked against the
+        training data (width, outputs, classes) and encoded as ``Y`` is.
+
+        Returns
+        -------
+        tuple
+            ``(X_val, Y_val, sample_weight_val)``, in ``X``'s dtype.
+        """
+        if self.solver not in STOCHASTIC_SOLVERS:
+            raise ValueError(
+                "X_val and y_val are passed to fit, but solver='lbfgs' does no "
+                "early stopping. Use a stochastic solver (e.g. 'adam') with "
+                "early_stopping=True, or do not pass X_val and y_val."
+            )
+        if not self.early_stopping:
+            raise ValueError(
+                "X_val and y_val are passed to fit while at the same time "
+                "early_stopping is False. When passing X_val and y_val to fit, "
+                "early_stopping should be set to True."
+            )
+        with _naming_the_bad_argument(culprit="X_val"):
+            X_val = validate_data(
+                self,
+                validation["X_val"],
+                accept_sparse=["csr", "csc"],
+                dtype=X.dtype,
+                reset=False,
+            )
+        with _naming_the_bad_argument(culprit="y_val"):
+            Y_val = self._encode_y_val(validation["y_val"], X.dtype)
+        check_consistent_length(X_val, Y_val)
+        if Y_val.shape[1] != Y.shape[1]:
+            raise ValueError(
+                f"y_val has {Y_val.shape[1]} encoded outputs, but y has "
+                f"{Y.shape[1]}; they must be the same kind of target."
+            )
+        sample_weight_val = validation["sample_weight_val"]
+        if sample_weight_val is not None:
+            with _naming_the_bad_argument(culprit="sample_weight_val"):
+                sample_weight_val = _validate_sample_weight(sample_weight_val, X_val)
+        if sp.issparse(X_val) and X_val.format == "csc":
+            X_val = X_val.tocsr()
+        return X_val, Y_val, sample_weight_val
 
     # -- prediction --------------------------------------------------------

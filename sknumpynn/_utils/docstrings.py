@@ -37,8 +37,8 @@ COMMON_PARAMETERS = """\
         Size of minibatches for the stochastic solvers; 'auto' means
         ``min(200, n_samples)``. Unused by 'lbfgs'.
 
-    learning_rate : {'constant', 'invscaling', 'adaptive', 'cosine', 'step'} \
-            or schedule, default='constant'
+    learning_rate : {'constant', 'invscaling', 'adaptive', 'cosine', 'step', \
+            'warmup', 'plateau'} or schedule, default='constant'
         Learning-rate schedule. As in scikit-learn, 'invscaling'
         (``learning_rate_init / (t + 1) ** power_t``, ``t`` the samples seen)
         and 'adaptive' (divide by 5 whenever ``n_iter_no_change`` epochs pass
@@ -48,7 +48,15 @@ COMMON_PARAMETERS = """\
         to every stochastic solver; pass a
         :class:`~sknumpynn.nn.schedules.CosineAnnealing` or
         :class:`~sknumpynn.nn.schedules.StepDecay` instance to set their
-        parameters. 'cosine' and 'step' are not in scikit-learn.
+        parameters. 'warmup' (linear warmup over 5 epochs from a tenth of
+        ``learning_rate_init``) and 'plateau' (divide by 10 after 10 epochs
+        without improvement of the loss, or of what ``monitor`` names) apply
+        to every stochastic solver too;
+        :class:`~sknumpynn.nn.schedules.LinearWarmup` and
+        :class:`~sknumpynn.nn.schedules.ReduceLROnPlateau` instances set
+        their parameters and compose with the others (``after=``,
+        ``base=``). 'cosine', 'step', 'warmup' and 'plateau' are not in
+        scikit-learn.
 
     learning_rate_init : float, default=0.001
         The initial learning rate of the stochastic solvers.
@@ -111,7 +119,7 @@ COMMON_PARAMETERS = """\
     max_fun : int, default=15000
         Maximum number of loss evaluations of 'lbfgs'.
 
-    dtype : {'auto', 'float32', 'float64'}, default='auto'
+    dtype : {'auto', 'float32', 'float64'} or NumPy float type, default='auto'
         Precision of the weights and of all training and prediction
         arithmetic. float32 halves memory traffic and runs matrix products
         about twice as fast, with no measurable loss of accuracy for MLPs;
@@ -120,7 +128,9 @@ COMMON_PARAMETERS = """\
         where speed matters, and otherwise follows scikit-learn (float32 input
         in float32, anything else in float64), so small problems and 'lbfgs'
         reproduce scikit-learn's MLP to rounding error. Warm starts and
-        ``partial_fit`` keep the dtype of the first fit. Not a scikit-learn
+        ``partial_fit`` keep the dtype of the first fit. The NumPy spellings
+        ``np.float32`` and ``np.dtype('float32')`` (and their float64
+        counterparts) mean the same as the strings. Not a scikit-learn
         parameter.
 
     dropout : float or array-like of shape (n_layers - 2,), default=0.0
@@ -149,6 +159,17 @@ COMMON_PARAMETERS = """\
         What ``early_stopping`` watches and whose best epoch it restores: the
         validation score (scikit-learn's behaviour) or the validation loss.
         Not a scikit-learn parameter.
+
+    scoring : str, callable or None, default=None
+        The validation score of early stopping, HistGradientBoosting's
+        parameter: a scorer name (``'roc_auc'``, ``'neg_log_loss'``,
+        ``'neg_mean_absolute_error'``, ...) or a callable
+        ``scorer(estimator, X, y)``; None is the estimator's ``score``
+        (accuracy or R^2, scikit-learn's rule). It fills
+        ``validation_scores_``, ``best_validation_score_`` and ``history_``'s
+        ``'val_score'``, and with ``monitor='val_score'`` picks the best
+        epoch (greater is better). Only used with early stopping. Not a
+        scikit-learn MLP parameter.
 
     callbacks : list of Callback, default=None
         Objects whose ``on_train_begin``, ``on_epoch_end`` and
@@ -234,6 +255,24 @@ y : array-like of shape (n_samples,) or (n_samples, n_outputs)
 
 sample_weight : array-like of shape (n_samples,), default=None
     Non-negative sample weights, not all zero.""",
+    "validation_data": """\
+X_val : {array-like, sparse matrix} of shape (n_val, n_features), default=None
+    Validation rows for early stopping, used instead of the
+    ``validation_fraction`` split (every row of ``X`` is then trained on):
+    their loss and score after each epoch go to ``validation_loss_curve_``,
+    ``validation_scores_`` and ``history_``, ``monitor`` follows them and
+    the best epoch's weights are restored. Requires ``early_stopping=True``
+    and a stochastic solver. In a ``Pipeline``, ``X_val`` is transformed as
+    ``X`` is with ``Pipeline(..., transform_input=["X_val"])`` (scikit-learn
+    >= 1.6, metadata routing on). HistGradientBoosting's parameter; not in
+    scikit-learn's MLP.
+
+y_val : array-like of shape (n_val,) or (n_val, n_outputs), default=None
+    Targets of ``X_val``, of the same kind as ``y``.
+
+sample_weight_val : array-like of shape (n_val,), default=None
+    Weights of the validation rows (``class_weight`` is not applied to
+    them).""",
     "loader": """\
 return_X_y : bool, default=False
     Return ``(data, target)`` instead of a Bunch.
