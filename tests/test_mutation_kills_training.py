@@ -270,6 +270,10 @@ def test_verbose_stall_message_names_what_did_not_improve(
         " Stopping.\n"
     )
     assert out.endswith(expected)
+    line = r"^Iteration 1, loss = \d+\.\d{8}"
+    if early_stopping:
+        line += r", val_loss = \d+\.\d{8}, validation score = \d+\.\d{6}"
+    assert re.search(line + "$", out, re.M)
 
 
 def test_batch_size_larger_than_the_data_is_clipped_with_a_warning(iris):
@@ -338,3 +342,18 @@ def test_stacked_learning_rates_in_history_are_each_epochs_own(iris):
         rates = [h["learning_rate"] for h in a.history_]
         assert rates == [h["learning_rate"] for h in b.history_]
         assert rates[0] == 0.05 and rates[1] < 0.05
+
+
+def test_validation_split_needs_two_rows(regression):
+    X, y = regression
+    kw = dict(early_stopping=True, validation_fraction=0.1, max_iter=2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        two = NumpyMLPRegressor(**kw).fit(X[:20], y[:20])  # 2 held-out rows
+    assert len(two.validation_scores_) == 2
+    message = (
+        "The validation set is too small. Increase 'validation_fraction' or the "
+        "size of your dataset."
+    )
+    with pytest.raises(ValueError, match="^" + re.escape(message) + "$"):
+        NumpyMLPRegressor(**kw).fit(X[:10], y[:10])  # 1 held-out row
