@@ -252,9 +252,17 @@ def main(argv=None):
     parser.add_argument("--part", choices=["cost", "quality", "both"], default="both")
     parser.add_argument("--repeats", type=int, default=3, help="cost repeats")
     parser.add_argument("--cv-repeats", type=int, default=3, help="CV repeats")
+    parser.add_argument("--out", type=Path, default=OUT, help="results file")
+    parser.add_argument(
+        "--report", action="store_true", help="print the results file as tables"
+    )
     args = parser.parse_args(argv)
+    out = args.out
+    if args.report:
+        print(report(json.loads(out.read_text())))
+        return None
     datasets = ["heart"] if args.quick else args.datasets
-    results = {} if args.quick or not OUT.exists() else json.loads(OUT.read_text())
+    results = {} if args.quick or not out.exists() else json.loads(out.read_text())
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         for name in datasets:
@@ -271,8 +279,72 @@ def main(argv=None):
                 print(name, "quality", json.dumps(_jsonable(entry["quality"])),
                       flush=True)  # fmt: skip
             if not args.quick:
-                OUT.write_text(json.dumps(_jsonable(results), indent=1))
+                out.write_text(json.dumps(_jsonable(results), indent=1))
     return results
+
+
+def report(results):
+    """The results as the two markdown tables of benchmarks/README.md."""
+    lines = [
+        "| dataset | rows x features | load | one member s | ensemble x8 | "
+        "shared batches | Bagging x8 | Voting x8 | peak MiB (one / x8 / shared "
+        "/ Bagging / Voting) |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, entry in results.items():
+        if "cost" not in entry:
+            continue
+        c = entry["cost"]["contenders"]
+        row = list(c.values())
+        ratios = " | ".join(
+            f"{x['seconds']:.2f} s ({x['x_one_member']:.1f}x)" for x in row[1:]
+        )
+        peaks = " / ".join(f"{x['peak_mib']:.1f}" for x in row)
+        shape = "x".join(map(str, entry["cost"]["shape"]))
+        lines.append(
+            f"| {name} | {shape} | {entry['cost']['load']:.0f} | "
+            f"{row[0]['seconds']:.2f} | {ratios} | {peaks} |"
+        )
+    lines += [
+        "",
+        "| dataset | evaluation | score: one member | x8 | x8 shared | "
+        "x8 - one (corrected SE, p, wins/ties/losses) | log-loss: one / x8 / "
+        "shared | Brier: one / x8 / shared |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for name, entry in results.items():
+        q = entry.get("quality")
+        if q is None:
+            continue
+        s = q["score"]
+        paired = q.get("paired", {}).get("ensemble")
+        test = (
+            ""
+            if paired is None
+            else (
+                f"{paired['mean']:+.4f} ({paired['se']:.4f}, "
+                f"p={paired['p_value']:.2f}, "
+                f"{paired['wins']}/{paired['ties']}/{paired['losses']})"
+            )
+        )
+        extra = [
+            " / ".join(
+                f"{q[m][k]:.4f}" for k in ("single", "ensemble", "ensemble_shared")
+            )
+            if m in q
+            else ""
+            for m in ("log_loss", "brier")
+        ]
+        evaluation = q["evaluation"]
+        if q.get("cv_repeats", 3) != 3 and "n_folds" in q:
+            evaluation = evaluation.replace("(3 repeats)", f"({q['cv_repeats']}x)")
+        folds = f", {q['n_folds']} folds" if "n_folds" in q else ""
+        lines.append(
+            f"| {name} | {evaluation}{folds} | {s['single']:.4f} | "
+            f"{s['ensemble']:.4f} | {s['ensemble_shared']:.4f} | {test} | "
+            f"{extra[0]} | {extra[1]} |"
+        )
+    return "\n".join(lines)
 
 
 def _summary(cost_result):

@@ -393,3 +393,35 @@ def test_given_validation_rows_replace_the_split(cancer):
         )
     with pytest.raises(ValueError, match="X_val is provided, but y_val"):
         DeepEnsembleClassifier(estimator).fit(X_train, y_train, X_val=X_val)
+
+
+def test_readme_section_runs(capsys):
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Deep ensembles\n", 1)[1].split("\n## ", 1)[0]
+    (block,) = re.findall(r"```python\n(.*?)```", section, re.S)
+    exec(compile(block, "README.md:Deep ensembles", "exec"), {})
+    n_iter, best_epoch, n_members = map(int, capsys.readouterr().out.split())
+    assert n_members == 8 and 1 <= best_epoch <= n_iter
+
+
+def test_gallery_example_runs_quick(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).parents[1] / "examples" / "plot_deep_ensemble.py"
+    env = {**os.environ, "MPLBACKEND": "Agg"}
+    result = subprocess.run(
+        [sys.executable, str(script), "--quick"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "ensemble's test log-loss" in result.stdout

@@ -164,3 +164,33 @@ def test_scikit_learn_s_own_parallel_search_still_works():
     parallel = skms.GridSearchCV(scaled_mlp(max_iter=5), grid, cv=3, n_jobs=2)
     sequential = skms.GridSearchCV(scaled_mlp(max_iter=5), grid, cv=3)
     assert_same_results(parallel.fit(X, y), sequential.fit(X, y), atol=0)
+
+
+class SearchingStep(TransformerMixin, BaseEstimator):
+    """A prefix step whose fit runs a scikit-learn search of its own."""
+
+    def fit(self, X, y=None):
+        from sklearn.tree import DecisionTreeClassifier
+
+        inner = skms.GridSearchCV(
+            DecisionTreeClassifier(random_state=0), {"max_depth": [1, 2]}, cv=2
+        )
+        self.depth_ = inner.fit(X, y).best_params_["max_depth"]
+        return self
+
+    def transform(self, X):
+        return np.asarray(X, dtype=float) * self.depth_
+
+
+def test_a_search_inside_a_fallback_fit_is_unaffected():
+    """verbose=2 sends every slot to scikit-learn's _fit_and_score, whose
+    pipeline fit runs an inner scikit-learn search: its clones are real."""
+    X, y = load_iris(return_X_y=True)
+    model = Pipeline(
+        [("step", SearchingStep()), ("mlp", NumpyMLPClassifier((4,), max_iter=5))]
+    )
+    model.set_params(mlp__random_state=0)
+    grid = {"mlp__alpha": [1e-4, 1e-2]}
+    theirs = skms.GridSearchCV(model, grid, cv=3, verbose=2, error_score="raise")
+    ours = ms.GridSearchCV(model, grid, cv=3, verbose=2, error_score="raise")
+    assert_same_results(ours.fit(X, y), theirs.fit(X, y))

@@ -68,8 +68,14 @@ def _deferring_clone(estimator, *, safe=True):
 
 def _served_fit_and_score(estimator, X, y, **options):
     served = _SERVED.get()
-    result = None if served is None else served.result(X, y, options)
-    if result is None:
+    # Nothing run from here (a scorer, a fallback fit running a search of
+    # its own) may see the served context: clones are deferred only in the
+    # loop itself.
+    token = _SERVED.set(None)
+    try:
+        result = None if served is None else served.result(X, y, options)
+        if result is not None:
+            return result
         if isinstance(estimator, _Deferred):  # as scikit-learn's loop cloned it
             estimator = _sk_clone(estimator.estimator)
         # In a joblib worker (scikit-learn's own n_jobs) nothing was installed:
@@ -77,7 +83,8 @@ def _served_fit_and_score(estimator, X, y, **options):
         original = getattr(_served_fit_and_score, "original", None)
         original = original or _sk_validation._fit_and_score
         return original(estimator, X, y, **options)
-    return result
+    finally:
+        _SERVED.reset(token)
 
 
 def install():

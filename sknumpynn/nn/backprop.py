@@ -87,6 +87,10 @@ def batch_gradient(
         sums = [value or 1.0 for value in sums]
     sw_sum = _per_model(network, rows, sums)
     buffers, _, scratch = workspace.rows(rows[0].X.shape[0])
+    # Extension point: an input stage (nn/staged.py) transforms the rows first.
+    staged = getattr(network, "input_stage", None) is not None
+    if staged:
+        rows, stage_caches = network.stage_forward(rows)
     activations = network.forward(rows, buffers, dropout_masks, scratch)
     value = None
     if compute_loss:
@@ -94,7 +98,9 @@ def batch_gradient(
         alpha, l1 = penalty
         value = value + network.penalty(alpha, sw_sum, l1, workspace.scratch)
     _output_delta(rows, loss, activations[-1], sums)
-    backward(network, rows, activations, workspace, dropout_masks, scratch)
+    delta = backward(network, rows, activations, workspace, dropout_masks, scratch)
+    if staged:
+        network.stage_backward(rows, delta, stage_caches, workspace.grad)
     add_penalty_gradient(network, workspace, penalty, sw_sum)
     for group in empty:
         workspace.grad[group.models] = 0
@@ -171,11 +177,14 @@ def backward(network, rows, activations, workspace, dropout_masks=None, scratch=
     dropped-out layer,
     :math:`\Delta_l = (\Delta_{l+1} W_l^\top) \odot f'(Z_l) \odot m / q`, with
     :math:`f'` evaluated on the undropped output :math:`A = q A' / m` of the
-    kept units; ``scratch`` holds GELU layers' pre-activations.
+    kept units; ``scratch`` holds GELU layers' pre-activations. Returns
+    :math:`\Delta_1`, the first layer's output delta.
     """
     grad_coefs = workspace.grad_coefs
     stacked = isinstance(rows, StackedRows)
-    deltas = workspace.rows(rows.X.shape[1] if stacked else rows[0].X.shape[0]).deltas
+    # A list's rows are 3-D after an input stage (nn/staged.py): rows are axis -2.
+    n_samples = rows.X.shape[1] if stacked else rows[0].X.shape[-2]
+    deltas = workspace.rows(n_samples).deltas
     delta = activations[-1]
     for layer in range(network.n_layers - 1, -1, -1):
         if layer == 0 and stacked:
@@ -200,6 +209,7 @@ def backward(network, rows, activations, workspace, dropout_masks=None, scratch=
                 dropout_masks,
                 scratch,
             )
+    return delta  # the first layer's output delta
 
 
 def _hidden_delta(network, layer, delta, A, deltas, dropout_masks, scratch):
