@@ -194,3 +194,20 @@ def test_a_search_inside_a_fallback_fit_is_unaffected():
     theirs = skms.GridSearchCV(model, grid, cv=3, verbose=2, error_score="raise")
     ours = ms.GridSearchCV(model, grid, cv=3, verbose=2, error_score="raise")
     assert_same_results(ours.fit(X, y), theirs.fit(X, y))
+
+
+def test_prefix_with_a_random_state_instance_is_served(capsys, sklearn_calls):
+    """Every clone deep-copies a RandomState: each refit draws alike."""
+    X, y = load_iris(return_X_y=True)
+    model = Pipeline(
+        [
+            ("pca", PCA(2, svd_solver="randomized")),
+            ("mlp", NumpyMLPClassifier((4,), max_iter=10, random_state=0)),
+        ]
+    )
+    model.set_params(pca__random_state=np.random.RandomState(5))
+    grid = {"mlp__alpha": [1e-4, 1e-2]}
+    ours, theirs = both("GridSearchCV", model, grid, X, y, cv=3)
+    assert_same_results(ours, theirs)
+    assert_all_served(capsys, 6)
+    assert len(sklearn_calls) == 6  # scikit-learn's search only

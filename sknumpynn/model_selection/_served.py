@@ -98,15 +98,17 @@ def install():
 
 
 def exact_prefix(shell, path):
-    """Whether a prefix fitted once equals every refit of it: no unseeded
-    ``random_state`` and no scikit-learn callbacks before our final step."""
+    """Whether a prefix fitted once equals every refit of it: no
+    ``random_state=None`` and no scikit-learn callbacks before our final step."""
     if not path:
         return True  # no prefix
     for name, value in shell.get_params(deep=True).items():
         if name == path or name.startswith(path + "__"):
             continue
-        if (name == "random_state" or name.endswith("__random_state")) and not (
-            isinstance(value, numbers.Integral)
+        # None draws from NumPy's global generator anew at every refit; an
+        # int or a RandomState (deep-copied into every clone) draws alike.
+        if (name == "random_state" or name.endswith("__random_state")) and (
+            value is None
         ):
             return False
         if getattr(value, "_skl_callbacks", None):
