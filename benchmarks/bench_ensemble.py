@@ -19,7 +19,8 @@ few seconds that writes nothing; CI runs it). Two parts:
   diabetes (StandardScaler, standardised target); the fixed hold-out and 3
   seeds on diamonds and MNIST) against the 8-ensemble of it, with accuracy or
   R², log-loss and Brier score, and Nadeau and Bengio's corrected paired
-  test on the CV datasets. ``--cv-repeats`` lowers the repeats (say so when
+  test on the CV datasets; the ensemble with each member's own batch order
+  and with ``share_batches=True``. ``--cv-repeats`` lowers the repeats (say so when
   you report such numbers).
 
 The member is the compare's, without early stopping, so the ensemble's
@@ -37,7 +38,7 @@ import warnings
 from pathlib import Path
 
 import numpy as np
-from sklearn.base import clone, is_classifier
+from sklearn.base import clone
 from sklearn.datasets import load_breast_cancer, load_diabetes, load_digits, load_wine
 from sklearn.ensemble import (
     BaggingClassifier,
@@ -121,7 +122,9 @@ def contenders(task, quick):
     seeds = [clone(one).set_params(random_state=s) for s in range(k)]
     if task.kind == "classifier":
         bagging = BaggingClassifier(one, n_estimators=k, random_state=0)
-        voting = VotingClassifier([(f"m{s}", m) for s, m in enumerate(seeds)], voting="soft")
+        voting = VotingClassifier(
+            [(f"m{s}", m) for s, m in enumerate(seeds)], voting="soft"
+        )
     else:
         bagging = BaggingRegressor(one, n_estimators=k, random_state=0)
         voting = VotingRegressor([(f"m{s}", m) for s, m in enumerate(seeds)])
@@ -203,22 +206,33 @@ def _scorer(name):
 
 
 def quality(task, quick, repeats):
+    """Single member against the 8-ensemble (own and shared batch orders)."""
     data = task.load(quick, os.environ.get("SKNUMPYNN_DATA"))
-    single, t1, cv = evaluate(task, task.build(member(task, quick)), data, quick, repeats)
-    ens, t8, _ = evaluate(task, task.build(ensemble(task, quick)), data, quick, repeats)
-    result = {"evaluation": task.evaluation, "single_seconds": t1,
-              "ensemble_seconds": t8, "load": os.getloadavg()[0]}  # fmt: skip
-    for name in single:
-        sign = -1.0 if name in ("log_loss", "brier") else 1.0
-        result[name] = {
-            "single": sign * float(np.mean(single[name])),
-            "ensemble": sign * float(np.mean(ens[name])),
+    models = {
+        "single": task.build(member(task, quick)),
+        "ensemble": task.build(ensemble(task, quick)),
+        "ensemble_shared": task.build(ensemble(task, quick, share_batches=True)),
+    }
+    scores, result = {}, {"evaluation": task.evaluation, "load": os.getloadavg()[0]}
+    for name, model in models.items():
+        scores[name], result[f"{name}_seconds"], cv = evaluate(
+            task, model, data, quick, repeats
+        )
+    for metric in scores["single"]:
+        sign = -1.0 if metric in ("log_loss", "brier") else 1.0
+        result[metric] = {
+            name: sign * float(np.mean(values[metric]))
+            for name, values in scores.items()
         }
     if cv is not None:
         X, y = data
         ratio = float(np.mean([len(te) / len(tr) for tr, te in cv.split(X, y)]))
-        result["paired"] = paired_difference(ens["score"], single["score"], ratio)
-        result["n_folds"] = len(ens["score"])
+        single = scores["single"]["score"]
+        result["paired"] = {
+            name: paired_difference(scores[name]["score"], single, ratio)
+            for name in ("ensemble", "ensemble_shared")
+        }
+        result["n_folds"] = len(scores["single"]["score"])
     return result
 
 
@@ -238,16 +252,26 @@ def main(argv=None):
     parser.add_argument("--part", choices=["cost", "quality", "both"], default="both")
     parser.add_argument("--repeats", type=int, default=3, help="cost repeats")
     parser.add_argument("--cv-repeats", type=int, default=3, help="CV repeats")
+    parser.add_argument("--out", type=Path, default=OUT, help="results file")
+    parser.add_argument(
+        "--report", action="store_true", help="print the results file as tables"
+    )
     args = parser.parse_args(argv)
+    out = args.out
+    if args.report:
+        print(report(json.loads(out.read_text())))
+        return None
     datasets = ["heart"] if args.quick else args.datasets
-    results = {} if args.quick or not OUT.exists() else json.loads(OUT.read_text())
+    results = {} if args.quick or not out.exists() else json.loads(out.read_text())
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         for name in datasets:
             task = ALL_TASKS[name]
             entry = results.setdefault(name, {})
             if args.part in ("cost", "both"):
-                entry["cost"] = cost(task, args.quick, 1 if args.quick else args.repeats)
+                entry["cost"] = cost(
+                    task, args.quick, 1 if args.quick else args.repeats
+                )
                 print(name, "cost", json.dumps(_summary(entry["cost"])), flush=True)
             if args.part in ("quality", "both"):
                 entry["quality"] = quality(task, args.quick, args.cv_repeats)
@@ -255,15 +279,79 @@ def main(argv=None):
                 print(name, "quality", json.dumps(_jsonable(entry["quality"])),
                       flush=True)  # fmt: skip
             if not args.quick:
-                OUT.write_text(json.dumps(_jsonable(results), indent=1))
+                out.write_text(json.dumps(_jsonable(results), indent=1))
     return results
+
+
+def report(results):
+    """The results as the two markdown tables of benchmarks/README.md."""
+    lines = [
+        "| dataset | rows x features | load | one member s | ensemble x8 | "
+        "shared batches | Bagging x8 | Voting x8 | peak MiB (one / x8 / shared "
+        "/ Bagging / Voting) |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, entry in results.items():
+        if "cost" not in entry:
+            continue
+        c = entry["cost"]["contenders"]
+        row = list(c.values())
+        ratios = " | ".join(
+            f"{x['seconds']:.2f} s ({x['x_one_member']:.1f}x)" for x in row[1:]
+        )
+        peaks = " / ".join(f"{x['peak_mib']:.1f}" for x in row)
+        shape = "x".join(map(str, entry["cost"]["shape"]))
+        lines.append(
+            f"| {name} | {shape} | {entry['cost']['load']:.0f} | "
+            f"{row[0]['seconds']:.2f} | {ratios} | {peaks} |"
+        )
+    lines += [
+        "",
+        "| dataset | evaluation | score: one member | x8 | x8 shared | "
+        "x8 - one (corrected SE, p, wins/ties/losses) | log-loss: one / x8 / "
+        "shared | Brier: one / x8 / shared |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for name, entry in results.items():
+        q = entry.get("quality")
+        if q is None:
+            continue
+        s = q["score"]
+        paired = q.get("paired", {}).get("ensemble")
+        test = (
+            ""
+            if paired is None
+            else (
+                f"{paired['mean']:+.4f} ({paired['se']:.4f}, "
+                f"p={paired['p_value']:.2f}, "
+                f"{paired['wins']}/{paired['ties']}/{paired['losses']})"
+            )
+        )
+        extra = [
+            " / ".join(
+                f"{q[m][k]:.4f}" for k in ("single", "ensemble", "ensemble_shared")
+            )
+            if m in q
+            else ""
+            for m in ("log_loss", "brier")
+        ]
+        evaluation = q["evaluation"]
+        if q.get("cv_repeats", 3) != 3 and "n_folds" in q:
+            evaluation = evaluation.replace("(3 repeats)", f"({q['cv_repeats']}x)")
+        folds = f", {q['n_folds']} folds" if "n_folds" in q else ""
+        lines.append(
+            f"| {name} | {evaluation}{folds} | {s['single']:.4f} | "
+            f"{s['ensemble']:.4f} | {s['ensemble_shared']:.4f} | {test} | "
+            f"{extra[0]} | {extra[1]} |"
+        )
+    return "\n".join(lines)
 
 
 def _summary(cost_result):
     return {
-        name: [round(c["seconds"], 3), round(c["x_one_member"], 2), round(c["peak_mib"], 1)]
+        name: [round(c[key], 3) for key in ("seconds", "x_one_member", "peak_mib")]
         for name, c in cost_result["contenders"].items()
-    }  # fmt: skip
+    }
 
 
 if __name__ == "__main__":

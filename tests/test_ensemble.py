@@ -374,3 +374,54 @@ def test_onnx_graph_averages_the_members(cancer, diabetes):
     sess = session(reg, X.astype(np.float32))
     (pred,) = sess.run(None, {sess.get_inputs()[0].name: X.astype(np.float32)})
     np.testing.assert_allclose(pred.ravel(), reg.predict(X), rtol=1e-4, atol=1e-5)
+
+
+def test_given_validation_rows_replace_the_split(cancer):
+    X, y = cancer
+    X_train, X_val, y_train, y_val = train_test_split(X, y, random_state=0)
+    estimator = NumpyMLPClassifier(**SMALL, early_stopping=True, n_iter_no_change=3)
+    ensemble = DeepEnsembleClassifier(estimator, n_estimators=3, random_state=0)
+    ensemble.fit(X_train, y_train, X_val=X_val, y_val=y_val)
+    mean = np.mean([m.predict_proba(X_val) for m in ensemble.estimators_], axis=0)
+    assert accuracy_score(y_val, mean.argmax(1)) == pytest.approx(
+        ensemble.best_validation_score_
+    )
+    assert all(m.t_ == ensemble.n_iter_ * len(y_train) for m in ensemble.estimators_)
+    with pytest.raises(ValueError, match="early stopping is off"):
+        DeepEnsembleClassifier(NumpyMLPClassifier(**SMALL)).fit(
+            X_train, y_train, X_val=X_val, y_val=y_val
+        )
+    with pytest.raises(ValueError, match="X_val is provided, but y_val"):
+        DeepEnsembleClassifier(estimator).fit(X_train, y_train, X_val=X_val)
+
+
+def test_readme_section_runs(capsys):
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Deep ensembles\n", 1)[1].split("\n## ", 1)[0]
+    (block,) = re.findall(r"```python\n(.*?)```", section, re.S)
+    exec(compile(block, "README.md:Deep ensembles", "exec"), {})
+    n_iter, best_epoch, n_members = map(int, capsys.readouterr().out.split())
+    assert n_members == 8 and 1 <= best_epoch <= n_iter
+
+
+def test_gallery_example_runs_quick(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).parents[1] / "examples" / "plot_deep_ensemble.py"
+    env = {**os.environ, "MPLBACKEND": "Agg"}
+    result = subprocess.run(
+        [sys.executable, str(script), "--quick"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "ensemble's test log-loss" in result.stdout

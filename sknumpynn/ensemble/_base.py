@@ -8,7 +8,12 @@ from sklearn.base import BaseEstimator, clone, is_classifier
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
+from sklearn.utils.validation import (
+    check_consistent_length,
+    check_is_fitted,
+    column_or_1d,
+    validate_data,
+)
 
 from sknumpynn._base import STOCHASTIC_SOLVERS, BaseNumpyMLP
 from sknumpynn._utils.validation import (
@@ -126,10 +131,16 @@ class BaseDeepEnsemble(VersionedPickleMixin, BaseEstimator):
         return X, y, sample_weight
 
     # -- fitting -------------------------------------------------------------
-    def _fit(self, X, y, sample_weight=None):
+    def _fit(self, X, y, sample_weight=None, validation=None):
         template = self._member_template()
         X, y, sample_weight = self._validate_fit_data(template, X, y, sample_weight)
         early_stopping = self._uses_early_stopping(template)
+        if validation is not None and not early_stopping:
+            raise ValueError(
+                "X_val and y_val are passed to fit while the ensemble's early "
+                "stopping is off. When passing X_val and y_val to fit, set "
+                "early_stopping=True (or give the member early_stopping=True)."
+            )
         rng = check_random_state(self.random_state)
         seeds = rng.randint(_MAX_SEED, size=self.n_estimators)
         members = [clone(template).set_params(random_state=int(s)) for s in seeds]
@@ -140,9 +151,12 @@ class BaseDeepEnsemble(VersionedPickleMixin, BaseEstimator):
         }
         train = np.arange(X.shape[0])
         if early_stopping:
-            train, options["validation"] = self._split(
-                template, X, y, sample_weight, rng
-            )
+            if validation is None:
+                train, options["validation"] = self._split(
+                    template, X, y, sample_weight, rng
+                )
+            else:
+                options["validation"] = self._given_validation(X, validation)
             options["n_iter_no_change"] = (
                 template.n_iter_no_change
                 if self.n_iter_no_change is None
@@ -184,6 +198,26 @@ class BaseDeepEnsemble(VersionedPickleMixin, BaseEstimator):
             )
         sw_val = None if sample_weight is None else sample_weight[val]
         return np.sort(train), (X[val], y[val], sw_val)
+
+    def _given_validation(self, X, validation):
+        """``fit``'s ``X_val``, ``y_val``, ``sample_weight_val``, validated."""
+        with _naming_the_bad_argument(culprit="X_val"):
+            X_val = validate_data(
+                self,
+                validation["X_val"],
+                accept_sparse="csr",
+                dtype=X.dtype,
+                reset=False,
+            )
+        y_val = np.asarray(validation["y_val"])
+        if y_val.ndim == 2 and y_val.shape[1] == 1:
+            y_val = column_or_1d(y_val, warn=True)
+        check_consistent_length(X_val, y_val)
+        sw_val = validation["sample_weight_val"]
+        if sw_val is not None:
+            with _naming_the_bad_argument(culprit="sample_weight_val"):
+                sw_val = _validate_sample_weight(sw_val, X_val)
+        return X_val, y_val, sw_val
 
     def _member_data(self, X, y, sample_weight, train, rng):
         """``(X, y, sample_weight)`` per member: the training rows, with

@@ -8,6 +8,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from sknumpynn._classifier import NumpyMLPClassifier
 from sknumpynn._regressor import NumpyMLPRegressor
+from sknumpynn._training.setup import validation_arguments
 from sknumpynn.ensemble._base import BaseDeepEnsemble
 
 _PARAMETERS = """
@@ -125,16 +126,21 @@ class DeepEnsembleClassifier(ClassifierMixin, BaseDeepEnsemble):
     Examples
     --------
     >>> from sklearn.datasets import load_iris
+    >>> from sklearn.preprocessing import StandardScaler
     >>> from sknumpynn import NumpyMLPClassifier
     >>> from sknumpynn.ensemble import DeepEnsembleClassifier
     >>> X, y = load_iris(return_X_y=True)
-    >>> member = NumpyMLPClassifier(hidden_layer_sizes=(16,), max_iter=300,
-    ...                             early_stopping=True)
+    >>> X = StandardScaler().fit_transform(X)
+    >>> member = NumpyMLPClassifier(hidden_layer_sizes=(16,), max_iter=100,
+    ...                             learning_rate_init=0.01, early_stopping=True,
+    ...                             monitor="val_loss")
     >>> clf = DeepEnsembleClassifier(member, n_estimators=4, random_state=0)
     >>> clf.fit(X, y).score(X, y) > 0.9
     True
     >>> len(clf.estimators_), clf.predict_proba(X[:1]).shape
     (4, (1, 3))
+    >>> clf.n_iter_ == clf.estimators_[0].n_iter_  # stopped together
+    True
     """
     )
 
@@ -147,7 +153,16 @@ class DeepEnsembleClassifier(ClassifierMixin, BaseDeepEnsemble):
         return y
 
     @_fit_context(prefer_skip_nested_validation=False)
-    def fit(self, X, y, sample_weight=None):
+    def fit(
+        self,
+        X,
+        y,
+        sample_weight=None,
+        *,
+        X_val=None,
+        y_val=None,
+        sample_weight_val=None,
+    ):
         """Fit the members on ``X, y``, as one stacked network.
 
         Parameters
@@ -156,12 +171,22 @@ class DeepEnsembleClassifier(ClassifierMixin, BaseDeepEnsemble):
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
             Class labels, or a label-indicator matrix for multilabel.
         sample_weight : array-like of shape (n_samples,), default=None
+        X_val : {array-like, sparse matrix} of shape (n_val, n_features), \
+                default=None
+            The ensemble's validation rows, used instead of the
+            ``validation_fraction`` split (every row of ``X`` is then trained
+            on); needs the ensemble's early stopping.
+        y_val : array-like of shape (n_val,) or (n_val, n_outputs), default=None
+            Targets of ``X_val``.
+        sample_weight_val : array-like of shape (n_val,), default=None
+            Weights of the validation rows.
 
         Returns
         -------
         self : object
         """
-        return self._fit(X, y, sample_weight)
+        validation = validation_arguments(X_val, y_val, sample_weight_val)
+        return self._fit(X, y, sample_weight, validation)
 
     def predict_proba(self, X):
         """The mean of the members' class probabilities.
@@ -256,7 +281,16 @@ class DeepEnsembleRegressor(RegressorMixin, BaseDeepEnsemble):
         return NumpyMLPRegressor()
 
     @_fit_context(prefer_skip_nested_validation=False)
-    def fit(self, X, y, sample_weight=None):
+    def fit(
+        self,
+        X,
+        y,
+        sample_weight=None,
+        *,
+        X_val=None,
+        y_val=None,
+        sample_weight_val=None,
+    ):
         """Fit the members on ``X, y``, as one stacked network.
 
         Parameters
@@ -264,12 +298,22 @@ class DeepEnsembleRegressor(RegressorMixin, BaseDeepEnsemble):
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
         sample_weight : array-like of shape (n_samples,), default=None
+        X_val : {array-like, sparse matrix} of shape (n_val, n_features), \
+                default=None
+            The ensemble's validation rows, used instead of the
+            ``validation_fraction`` split (every row of ``X`` is then trained
+            on); needs the ensemble's early stopping.
+        y_val : array-like of shape (n_val,) or (n_val, n_outputs), default=None
+            Targets of ``X_val``.
+        sample_weight_val : array-like of shape (n_val,), default=None
+            Weights of the validation rows.
 
         Returns
         -------
         self : object
         """
-        return self._fit(X, y, sample_weight)
+        validation = validation_arguments(X_val, y_val, sample_weight_val)
+        return self._fit(X, y, sample_weight, validation)
 
     def predict(self, X):
         """The mean of the members' predictions.

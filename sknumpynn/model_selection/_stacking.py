@@ -180,10 +180,10 @@ def _capture(candidate, X, y, train, fit_params):
     Runs scikit-learn's own ``fit`` (pipeline prefix, target transform,
     metadata routing) as ``_fit_and_score`` would, with our estimator's fit
     replaced by a recording. Returns ``(data, shell, warnings)`` or None:
-    ``data`` is ``(X, y, sample_weight)`` (plus the ``X_val``/``y_val``/
-    ``sample_weight_val`` dict when routed), ``shell`` the fitted clone (its
-    prefix fitted), ``warnings`` what that fit warned (scikit-learn's loop
-    shows them).
+    ``data`` is ``(X, y, sample_weight)`` (plus the
+    ``X_val``/``y_val``/``sample_weight_val`` dict when routed), ``shell`` the
+    fitted clone (its prefix fitted), ``warnings`` what that fit warned
+    (scikit-learn's loop shows them).
     """
     shell = clone(candidate)
     X_train, y_train = _safe_split(shell, X, y, train)
