@@ -2,6 +2,13 @@
 
 from sknumpynn._classifier import NumpyMLPClassifier
 from sknumpynn._regressor import NumpyMLPRegressor
+from sknumpynn.tabular import TabularMLPClassifier, TabularMLPRegressor
 from sknumpynn._utils.version import __version__
 
-__all__ = ["NumpyMLPClassifier", "NumpyMLPRegressor", "__version__"]
+__all__ = [
+    "NumpyMLPClassifier",
+    "NumpyMLPRegressor",
+    "TabularMLPClassifier",
+    "TabularMLPRegressor",
+    "__version__",
+]

@@ -30,6 +30,8 @@ __all__ = ["dump", "load", "trusted_types"]
 TRUSTED_TYPES = (
     "sknumpynn._classifier.NumpyMLPClassifier",
     "sknumpynn._regressor.NumpyMLPRegressor",
+    "sknumpynn.ensemble._classes.DeepEnsembleClassifier",
+    "sknumpynn.ensemble._classes.DeepEnsembleRegressor",
     "sknumpynn.nn.optimizers.Adam",
     "sknumpynn.nn.optimizers.AdamW",
     "sknumpynn.nn.optimizers.Adagrad",

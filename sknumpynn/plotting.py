@@ -68,7 +68,9 @@ class LossCurveDisplay:
 
         Parameters
         ----------
-        estimator : fitted NumpyMLPClassifier, NumpyMLPRegressor or a
+        estimator : fitted NumpyMLPClassifier, NumpyMLPRegressor, a deep
+            ensemble of :mod:`sknumpynn.ensemble` (the members' mean training
+            loss and the ensemble's validation loss and score) or a
             scikit-learn ``MLPClassifier``/``MLPRegressor`` (a ``Pipeline``
             ending in one works too).
         ax : matplotlib Axes, default=None

@@ -15,17 +15,23 @@ loop is testable with a ``types.SimpleNamespace``; every epoch of a single fit
 ends in one place, ``hooks.epoch_end``
 (:class:`~sknumpynn._training.hooks.TrainingHooks`): history, callbacks,
 progress output.
+
+A stack may also take one decision for all its models: a *stack rule*
+(``Trainer(..., stack_rule=rule)``, e.g. a deep ensemble's early stopping,
+:class:`sknumpynn.ensemble._stopping.EnsembleStopping`) is asked once per
+epoch which models stop, after the per-model decisions, and once at the end
+for the weights to keep. The loop knows nothing else about it.
 """
 
 import numpy as np
 
 from sknumpynn._training import recovery
-from sknumpynn._training.batches import BatchIterator
+from sknumpynn._training.batches import BatchIterator, StackedBatches
 from sknumpynn._training.hooks import NoHooks
 from sknumpynn._training.stopping import stall_message, update_no_improvement
 from sknumpynn.nn import Network, Workspace
 from sknumpynn.nn.backprop import Penalty, batch_gradient
-from sknumpynn.nn.batch import Rows
+from sknumpynn.nn.batch import Rows, StackedRows
 from sknumpynn.nn.dropout import stacked_masks
 from sknumpynn.nn.schedules import next_rate
 
@@ -43,12 +49,9 @@ class RowGroup:
         elif first.settings.shuffle:
             self.order = np.arange(first.X.shape[0])
         self.validation = first.validation
+        self.source = (first.X, first.Y, first.sample_weight)
         self.batches = BatchIterator(
-            first.X,
-            first.Y,
-            first.sample_weight,
-            first.settings.batch_size,
-            first.network.dtype,
+            *self.source, first.settings.batch_size, first.network.dtype
         )
 
 
@@ -64,10 +67,19 @@ class Trainer:
         Indices of the runs that share their rows; None: each run alone.
     hooks : list of TrainingHooks, default=None
         Each run's epoch-end dispatch (history, callbacks, progress).
+    stack_rule : object, default=None
+        One decision for the whole stack. ``stack_rule.epoch_end(trainer,
+        losses, stopped, diverged)`` is called at the end of every epoch
+        (every model's epoch recorded, schedules applied) with the run
+        indices the per-model rules stop (``stopped``, which includes the
+        ``diverged`` ones) and returns the run indices that stop now; it must
+        keep the diverged ones. ``stack_rule.finish(trainer)`` is called
+        last in :meth:`finish`, after every run got its weights back.
     """
 
-    def __init__(self, runs, groups=None, hooks=None):
+    def __init__(self, runs, groups=None, hooks=None, stack_rule=None):
         self.runs = runs
+        self.stack_rule = stack_rule
         self.settings = runs[0].settings
         self.hooks = [NoHooks()] * len(runs) if hooks is None else hooks
         self.single = len(runs) == 1
@@ -85,10 +97,38 @@ class Trainer:
             RowGroup(runs, members, self._models(members)) for members in groups
         ]
         self.active = list(range(len(runs)))
+        self._gather_groups()
         self.workspace = Workspace(self.network, self.settings.batch_size)
         self.last_finite = self.network.params.copy()
         self.previous = self.network.params.copy()
         self._allocate_dropout()
+
+    def _gather_groups(self):
+        """A stack gathers every group's batch rows into one array per step."""
+        self.stacked = None
+        if self.single:
+            return
+        for group in self.groups:
+            if group.order is None:  # no shuffle, no split: rows in order
+                group.order = np.arange(group.source[0].shape[0])
+        self.stacked = StackedBatches(
+            [group.source for group in self.groups],
+            [len(group.members) for group in self.groups],
+            self.settings.batch_size,
+            self.network.dtype,
+        )
+
+    def _batches(self):
+        """This epoch's batches: ``Rows`` lists (one model) or ``StackedRows``."""
+        if self.single:
+            group = self.groups[0]
+            for batch in group.batches(group.order):
+                yield [Rows(group.models, *batch)]
+            return
+        sizes = tuple(len(group.members) for group in self.groups)
+        orders = np.stack([group.order for group in self.groups])
+        for batch in self.stacked(orders):
+            yield StackedRows(sizes, *batch)
 
     def _models(self, members):
         """The selector of these runs' rows in the stack."""
@@ -159,12 +199,9 @@ class Trainer:
             if settings.shuffle:
                 group.rng.shuffle(group.order)
         total, n_rows = 0.0, 0
-        batches = [group.batches(group.order) for group in self.groups]
-        steps = zip(*batches) if len(batches) > 1 else ((b,) for b in batches[0])
         with np.errstate(over="ignore", invalid="ignore"):
-            for step in steps:
-                rows = [Rows(g.models, *batch) for g, batch in zip(self.groups, step)]
-                n_batch = step[0][0].shape[0]
+            for rows in self._batches():
+                n_batch = rows.X.shape[1] if not self.single else rows[0].X.shape[0]
                 masks = self._dropout_masks(n_batch)
                 loss = batch_gradient(
                     self.network,
@@ -237,6 +274,7 @@ class Trainer:
         params = self.network.params.reshape(len(self.active), -1)
         finite = np.isfinite(losses) & np.isfinite(params).all(axis=1)
         stopped = [k for row, k in enumerate(self.active) if not finite[row]]
+        diverged = list(stopped)
         for k in stopped:
             self._diverged(k)
         if stopped and self.single:
@@ -260,6 +298,8 @@ class Trainer:
         if stopped and self.single:
             return True
         stopped += [k for k in self.active if k not in stopped and self._stops(k)]
+        if self.stack_rule is not None:  # the stack's own decision (an ensemble's)
+            stopped = self.stack_rule.epoch_end(self, losses, stopped, diverged)
         if stopped and self.single:
             return True
         self._retire(stopped)
@@ -364,6 +404,7 @@ class Trainer:
                 group.models = self._models(group.members)
                 groups.append(group)
         self.groups = groups
+        self._gather_groups()
         self.workspace = Workspace(self.network, self.settings.batch_size)
         self.penalty = self._penalty()
         self._allocate_dropout()
@@ -387,3 +428,5 @@ class Trainer:
             best = getattr(run.state, "_best_params", None)
             if run.validation is not None and best is not None:
                 run.network.params[...] = best
+        if self.stack_rule is not None:
+            self.stack_rule.finish(self)

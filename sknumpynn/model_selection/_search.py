@@ -12,6 +12,7 @@ own code.
 """
 
 import warnings
+from contextlib import ExitStack as _ExitStack
 from contextlib import nullcontext
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from sklearn.utils import indexable
 from sklearn.utils.validation import _check_method_params
 
 from sknumpynn.model_selection._docs import drop_in_doc
+from sknumpynn.model_selection._served import ServedSlots
 from sknumpynn.model_selection._stacking import (
     FixedSplits,
     prefit,
@@ -92,10 +94,19 @@ class _StackedSearchMixin:
 
         def evaluate(candidate_params, cv=None, more_results=None, **kwargs):
             candidates = list(candidate_params)  # a sampler is drawn once
-            if call is None or cv is not None:
+            if call is None:
                 return evaluate_candidates(candidates, cv, more_results, **kwargs)
-            splits, planned = self._prefit(candidates, call)
-            ledger = nullcontext() if planned is None else planned.ledger.active()
+            # A halving search passes each iteration's cv (subsampling ones
+            # draw new rows per split call): split it once here, replay it.
+            splits, planned = self._prefit(candidates, call, cv)
+            splits = cv if splits is None else splits
+            if planned is None:
+                ledger = nullcontext()
+            else:  # the ledger for the slots ServedSlots hands back
+                ledger = _ExitStack()
+                ledger.enter_context(planned.ledger.active())
+                served = ServedSlots(planned, candidates, splits.splits)
+                ledger.enter_context(served.active())
             shares = None if planned is None else planned.fit_time_shares
             token = _FIT_TIME_SHARES.set(shares)
             try:
@@ -117,15 +128,19 @@ class _StackedSearchMixin:
             return run(evaluate, callback_ctx=callback_ctx)
         return run(evaluate)
 
-    def _prefit(self, candidates, call):
-        """``(cv for scikit-learn's loop, Prefit or None)``, as ``fit`` splits."""
+    def _prefit(self, candidates, call, cv=None):
+        """``(cv for scikit-learn's loop, Prefit or None)``, as ``fit`` splits.
+
+        ``cv`` is the one ``_run_search`` passed (None: the search's own).
+        """
         try:
             X, y = indexable(call.X, call.y)
             params = _check_method_params(X, params=call.params)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # fit has warned already
                 routed = self._get_routed_params_for_fit(params)
-            cv = getattr(self, "_checked_cv_orig", None)  # set by newer fit()s
+            if cv is None:  # set by newer fit()s
+                cv = getattr(self, "_checked_cv_orig", None)
             if cv is None:
                 cv = check_cv(self.cv, y, classifier=is_classifier(self.estimator))
             splits = list(cv.split(X, y, **routed.splitter.split))

@@ -45,10 +45,18 @@ from scipy.special import xlogy
 
 
 def _weighted_mean(per_sample, sample_weight):
-    """Mean over the last (sample) axis: a float, or one value per model."""
+    """Mean over the last (sample) axis: a float, or one value per model.
+
+    A stack's weights may be per model (shaped like ``per_sample``): the same
+    products and sums as :func:`numpy.average`, row by row.
+    """
     if per_sample.ndim == 1:
         return float(np.average(per_sample, weights=sample_weight))
-    return np.average(per_sample, axis=-1, weights=sample_weight)
+    if sample_weight is None:
+        return per_sample.mean(axis=-1)
+    dtype = np.result_type(per_sample, sample_weight)
+    total = np.multiply(per_sample, sample_weight, dtype=dtype).sum(axis=-1)
+    return total / sample_weight.sum(axis=-1, dtype=dtype)
 
 
 def _clip_probabilities(P):

@@ -2,10 +2,12 @@
 
 After ``import sknumpynn.onnx``, :func:`skl2onnx.to_onnx` and
 :func:`skl2onnx.convert_sklearn` convert :class:`~sknumpynn.NumpyMLPClassifier`
-and :class:`~sknumpynn.NumpyMLPRegressor`, alone or inside a ``Pipeline``,
-``ColumnTransformer`` or any other container skl2onnx handles, exactly as
-they convert scikit-learn's ``MLPClassifier``/``MLPRegressor``; the result runs
-in onnxruntime (Python, C#, Java, JavaScript, ...). Install the extra:
+and :class:`~sknumpynn.NumpyMLPRegressor` (and the deep ensembles of
+:mod:`sknumpynn.ensemble`, as one graph averaging their members), alone or
+inside a ``Pipeline``, ``ColumnTransformer`` or any other container skl2onnx
+handles, exactly as they convert scikit-learn's
+``MLPClassifier``/``MLPRegressor``; the result runs in onnxruntime (Python,
+C#, Java, JavaScript, ...). Install the extra:
 ``pip install 'sknumpynn[onnx]'`` (skl2onnx and onnxruntime).
 
 What the graph holds:
@@ -60,12 +62,23 @@ import_optional("skl2onnx", "onnx", "ONNX export")
 
 from sknumpynn._classifier import NumpyMLPClassifier  # noqa: E402
 from sknumpynn._regressor import NumpyMLPRegressor  # noqa: E402
+from sknumpynn.ensemble import (  # noqa: E402
+    DeepEnsembleClassifier,
+    DeepEnsembleRegressor,
+)
 from sknumpynn.onnx._convert import (  # noqa: E402
     CLASSIFIER_OPTIONS,
     calculate_classifier_output_shapes,
     calculate_regressor_output_shapes,
     convert_classifier,
     convert_regressor,
+)
+from sknumpynn.onnx._ensemble import (  # noqa: E402
+    ENSEMBLE_CLASSIFIER_OPTIONS,
+    calculate_ensemble_classifier_output_shapes,
+    calculate_ensemble_regressor_output_shapes,
+    convert_ensemble_classifier,
+    convert_ensemble_regressor,
 )
 
 __all__ = ["register"]
@@ -74,6 +87,8 @@ __all__ = ["register"]
 ALIASES = {
     NumpyMLPClassifier: "SknumpynnMLPClassifier",
     NumpyMLPRegressor: "SknumpynnMLPRegressor",
+    DeepEnsembleClassifier: "SknumpynnDeepEnsembleClassifier",
+    DeepEnsembleRegressor: "SknumpynnDeepEnsembleRegressor",
 }
 
 
@@ -103,6 +118,20 @@ def register():
         ALIASES[NumpyMLPRegressor],
         calculate_regressor_output_shapes,
         convert_regressor,
+    )
+    # Deep ensembles: one graph averaging the members (onnx/_ensemble.py).
+    skl2onnx.update_registered_converter(
+        DeepEnsembleClassifier,
+        ALIASES[DeepEnsembleClassifier],
+        calculate_ensemble_classifier_output_shapes,
+        convert_ensemble_classifier,
+        options=ENSEMBLE_CLASSIFIER_OPTIONS,
+    )
+    skl2onnx.update_registered_converter(
+        DeepEnsembleRegressor,
+        ALIASES[DeepEnsembleRegressor],
+        calculate_ensemble_regressor_output_shapes,
+        convert_ensemble_regressor,
     )
 
 
