@@ -20,34 +20,29 @@ from sknumpynn.nn.losses import BlockSoftmax
 class MultiOutputLabels:
     """Encode a 2-D label matrix as concatenated one-hot blocks.
 
-        The interface of the classifier's ``LabelBinarizer``: ``fit``,
-        ``transform``, ``inverse_transform``, ``classes_``, ``y_type_``.
+    The interface of the classifier's ``LabelBinarizer``: ``fit``,
+    ``transform``, ``inverse_transform``, ``classes_``, ``y_type_``.
 
-        Attributes
-        ----------
-        classes_ : list of ndarray
-            The sorted labels of each column.
-        sizes_ : tuple of int
-            Units per block (classes per column).
-        y_type_ : str
-            ``'multiclass-multioutput'``.
+    Attributes
+    ----------
+    classes_ : list of ndarray
+        The sorted labels of each column.
+    sizes_ : tuple of int
+        Units per block (classes per column).
+    y_type_ : str
+        ``'multiclass-multioutput'``.
 
-        Examples
-        --------
-        >>> import numpy as np
-    from sklearn.preprocessing import LabelBinarizer
-    from sklearn.utils.class_weight import compute_class_weight
-    from sklearn.utils.multiclass import type_of_target, unique_labels
-    from sklearn.utils.validation import check_array, column_or_1d, validate_data
-
-    from sknumpynn._utils.validation import _naming_the_bad_argument
-    from sknumpynn.nn.losses import BlockSoftmax
-        >>> labels = MultiOutputLabels().fit(np.array([[0, "a"], [2, "b"], [1, "c"]],
-        ...                                           dtype=object))
-        >>> labels.sizes_
-        (3, 3)
-        >>> labels.transform(np.array([[2, "a"]], dtype=object))
-        array([[0., 0., 1., 1., 0., 0.]])
+    Examples
+    --------
+    >>> import numpy as np
+    >>> y = np.array([["x", "a"], ["z", "b"], ["y", "c"]])
+    >>> labels = MultiOutputLabels().fit(y)
+    >>> labels.sizes_
+    (3, 3)
+    >>> labels.transform(np.array([["z", "a"]]))
+    array([[0., 0., 1., 1., 0., 0.]])
+    >>> labels.inverse_transform(np.array([[0.1, 0.7, 0.2, 0.0, 0.0, 1.0]]))
+    array([['y', 'c']], dtype='<U1')
     """
 
     y_type_ = "multiclass-multioutput"
