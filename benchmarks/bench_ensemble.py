@@ -24,7 +24,10 @@ few seconds that writes nothing; CI runs it). Two parts:
   you report such numbers).
 
 The member is the compare's, without early stopping, so the ensemble's
-early stopping is off ('auto') and each member is its own fit. Results go to
+early stopping is off ('auto') and each member is its own fit; with
+``--member-early-stopping`` the member (and the single model) gets
+``early_stopping=True``, so the ensemble holds out one split and stops all
+members together on the score of their mean. Results go to
 ``benchmarks/results_ensemble.json`` (merged per dataset and part).
 """
 
@@ -90,9 +93,14 @@ ALL_TASKS = {**TASKS, **BUNDLED}
 SMALL = ("heart", "boston", "breast_cancer", "wine", "digits", "diabetes")
 
 
+#: ``--member-early-stopping``: the members (and the single model) hold out
+#: 10 % and stop early; the ensemble then stops all members on its own score.
+MEMBER_EARLY_STOPPING = {}
+
+
 def member(task, quick):
     """The compare's estimator for ``task`` (random_state=0)."""
-    params = {"random_state": 0, **task.params}
+    params = {"random_state": 0, **task.params, **MEMBER_EARLY_STOPPING}
     if quick:
         params.update({"max_iter": 5, "hidden_layer_sizes": (8,)})
     return MEMBER[task.kind](**params)
@@ -254,10 +262,17 @@ def main(argv=None):
     parser.add_argument("--cv-repeats", type=int, default=3, help="CV repeats")
     parser.add_argument("--out", type=Path, default=OUT, help="results file")
     parser.add_argument(
+        "--member-early-stopping",
+        action="store_true",
+        help="members with early_stopping=True (the ensemble's own stopping)",
+    )
+    parser.add_argument(
         "--report", action="store_true", help="print the results file as tables"
     )
     args = parser.parse_args(argv)
     out = args.out
+    if args.member_early_stopping:
+        MEMBER_EARLY_STOPPING["early_stopping"] = True
     if args.report:
         print(report(json.loads(out.read_text())))
         return None
