@@ -3,5 +3,12 @@
 from sknumpynn._classifier import NumpyMLPClassifier
 from sknumpynn._regressor import NumpyMLPRegressor
 from sknumpynn._utils.version import __version__
+from sknumpynn.tabular import TabularMLPClassifier, TabularMLPRegressor
 
-__all__ = ["NumpyMLPClassifier", "NumpyMLPRegressor", "__version__"]
+__all__ = [
+    "NumpyMLPClassifier",
+    "NumpyMLPRegressor",
+    "TabularMLPClassifier",
+    "TabularMLPRegressor",
+    "__version__",
+]

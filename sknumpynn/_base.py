@@ -118,6 +118,7 @@ class BaseNumpyMLP(
         "weight_decay": [Interval(Real, 0, None, closed="left")],
         "rho": [Interval(Real, 0, 1, closed="left")],
         "monitor": [StrOptions({"val_score", "val_loss"})],
+        "scoring": [str, callable, None],
         "callbacks": [list, None],
     }
 
@@ -155,6 +156,7 @@ class BaseNumpyMLP(
         rho,
         monitor,
         callbacks,
+        scoring=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -186,6 +188,7 @@ class BaseNumpyMLP(
         self.weight_decay = weight_decay
         self.rho = rho
         self.monitor = monitor
+        self.scoring = scoring
         self.callbacks = callbacks
 
     # -- hooks of the two estimators ---------------------------------------

@@ -126,6 +126,7 @@ class NumpyMLPClassifier(ClassifierMixin, BaseNumpyMLP):
         weight_decay=0.01,
         rho=0.9,
         monitor="val_score",
+        scoring=None,
         callbacks=None,
         class_weight=None,
     ):
@@ -161,6 +162,7 @@ class NumpyMLPClassifier(ClassifierMixin, BaseNumpyMLP):
             rho=rho,
             monitor=monitor,
             callbacks=callbacks,
+            scoring=scoring,
         )
         self.class_weight = class_weight
 

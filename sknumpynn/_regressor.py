@@ -37,12 +37,15 @@ class NumpyMLPRegressor(RegressorMixin, BaseNumpyMLP):
 
     Parameters
     ----------
-    loss : {'squared_error', 'poisson', 'absolute_error', 'huber'}, \
-            default='squared_error'
+    loss : {'squared_error', 'poisson', 'absolute_error', 'huber', \
+            'quantile'}, default='squared_error'
         Half squared error, or half Poisson deviance for non-negative targets
         (the output is then ``exp`` of the last layer), as in scikit-learn;
         or the outlier-robust absolute error (median regression) or Huber
-        loss (quadratic within ``huber_delta`` of the target, linear beyond).
+        loss (quadratic within ``huber_delta`` of the target, linear beyond);
+        or the pinball loss of level ``quantile`` (quantile regression:
+        ``predict`` estimates that conditional quantile). ``score`` stays
+        R^2 whatever the loss, as in scikit-learn.
 
 """
         + HIDDEN_PARAMETERS
@@ -54,6 +57,13 @@ class NumpyMLPRegressor(RegressorMixin, BaseNumpyMLP):
         target (standardise the target, e.g. with
         :class:`~sklearn.compose.TransformedTargetRegressor`). Not a
         scikit-learn parameter.
+
+    quantile : float, default=0.5
+        The quantile :math:`\\tau \\in (0, 1)` that ``loss='quantile'``
+        estimates, with the pinball loss
+        :math:`\\max(\\tau (y - p), (\\tau - 1)(y - p))`; unused by the other
+        losses. HistGradientBoostingRegressor's name. Not a scikit-learn MLP
+        parameter.
 
     Attributes
     ----------
@@ -89,8 +99,13 @@ class NumpyMLPRegressor(RegressorMixin, BaseNumpyMLP):
 
     _parameter_constraints: dict = {
         **BaseNumpyMLP._parameter_constraints,
-        "loss": [StrOptions({"squared_error", "poisson", "absolute_error", "huber"})],
+        "loss": [
+            StrOptions(
+                {"squared_error", "poisson", "absolute_error", "huber", "quantile"}
+            )
+        ],
         "huber_delta": [Interval(Real, 0, None, closed="neither")],
+        "quantile": [Interval(Real, 0, 1, closed="neither")],
     }
 
     def __init__(
@@ -126,8 +141,10 @@ class NumpyMLPRegressor(RegressorMixin, BaseNumpyMLP):
         weight_decay=0.01,
         rho=0.9,
         monitor="val_score",
+        scoring=None,
         callbacks=None,
         huber_delta=1.0,
+        quantile=0.5,
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -161,8 +178,10 @@ class NumpyMLPRegressor(RegressorMixin, BaseNumpyMLP):
             rho=rho,
             monitor=monitor,
             callbacks=callbacks,
+            scoring=scoring,
         )
         self.huber_delta = huber_delta
+        self.quantile = quantile
 
     def _validate_input(self, X, y, incremental, reset, dtype):
         X, y = validate_data(
@@ -197,7 +216,11 @@ class NumpyMLPRegressor(RegressorMixin, BaseNumpyMLP):
         return y_val.reshape(-1, 1) if y_val.ndim == 1 else y_val
 
     def _loss(self):
-        params = {"delta": float(self.huber_delta)} if self.loss == "huber" else {}
+        params = {}
+        if self.loss == "huber":
+            params = {"delta": float(self.huber_delta)}
+        elif self.loss == "quantile":
+            params = {"quantile": float(self.quantile)}
         return Loss(self.loss, params)
 
     def _output_activation(self, Y):

@@ -106,6 +106,33 @@ def test_stacked_search_on_dask_equals_sequential(client, dataset):
     assert {t["worker"] for t in tasks.data} <= set(client.scheduler_info()["workers"])
 
 
+def test_halving_search_on_dask_equals_sequential(client):
+    """Each halving iteration's fit_together call runs on the cluster."""
+    from sknumpynn.model_selection import HalvingGridSearchCV
+
+    Estimator, cv, grid = GRIDS["heart"]
+    task = TASKS["heart"]
+    X, y = task.load(False)
+
+    def search():
+        model = task.build(Estimator(max_iter=50, random_state=0))
+        return HalvingGridSearchCV(model, grid, cv=cv, factor=2, random_state=0)
+
+    sequential = search().fit(X, y)
+    with (
+        joblib.parallel_backend("dask"),
+        distributed.get_task_stream(client) as tasks,
+    ):
+        distributed_run = search().fit(X, y)
+    for key in ("mean_test_score", "rank_test_score", "n_resources", "iter"):
+        np.testing.assert_array_equal(
+            distributed_run.cv_results_[key], sequential.cv_results_[key]
+        )
+    assert distributed_run.best_params_ == sequential.best_params_
+    assert distributed_run.n_candidates_ == sequential.n_candidates_ == [4, 2, 1]
+    assert len(tasks.data) > 0
+
+
 def _blas_threads_seen_by_a_fit(raise_to):
     """Run in a worker: raise BLAS to ``raise_to`` threads, fit, report."""
     from sklearn.datasets import load_iris

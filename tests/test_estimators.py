@@ -41,6 +41,7 @@ EXTRA_PARAMETERS = {
     "rho": 0.9,
     "monitor": "val_score",
     "callbacks": None,
+    "scoring": None,
 }
 
 
@@ -53,7 +54,7 @@ def test_same_parameters_and_defaults_as_sklearn():
     theirs = MLPRegressor().get_params()
     theirs.setdefault("loss", "squared_error")  # added in scikit-learn 1.7
     ours = NumpyMLPRegressor().get_params()
-    assert ours == {**theirs, **EXTRA_PARAMETERS, "huber_delta": 1.0}
+    assert ours == {**theirs, **EXTRA_PARAMETERS, "huber_delta": 1.0, "quantile": 0.5}
 
 
 @pytest.mark.parametrize("Estimator", [NumpyMLPClassifier, NumpyMLPRegressor])

@@ -50,3 +50,65 @@ class BatchIterator:
                 if self.sample_weight is None
                 else self._take(self.sample_weight, index, self._sw_buf),
             )
+
+
+class StackedBatches:
+    """Mini-batches of a stack's row groups, gathered into one array each.
+
+    Group ``g`` trains on ``X_g[order_g]``; each batch is ``X`` of shape
+    ``(n_groups, b, n_features)`` and, per model of the stack (the groups'
+    models adjacent, ``sizes`` of them), ``Y`` of shape ``(n_models, b,
+    n_outputs)`` and ``sample_weight`` ``(n_models, b)`` or None: the arrays of
+    a :class:`~sknumpynn.nn.batch.StackedRows`. Groups holding one ``X`` array
+    share one gather; targets and weights (small) are concatenated once, so
+    each batch gathers them in one call.
+
+    Parameters
+    ----------
+    sources : list of tuple
+        ``(X, Y, sample_weight)`` per group; equal row counts per batch.
+    sizes : sequence of int
+        Models per group.
+    batch_size : int
+    dtype : dtype
+        Of the targets and weights.
+    """
+
+    def __init__(self, sources, sizes, batch_size, dtype):
+        Xs = [source[0] for source in sources]
+        self.Xs, self.shared = Xs, all(X is Xs[0] for X in Xs)
+        rows = np.cumsum([0] + [X.shape[0] for X in Xs[:-1]])
+        self._group = np.repeat(np.arange(len(sizes)), sizes)
+        self._offsets = rows[:, np.newaxis]
+        self.Y = np.concatenate([source[1] for source in sources]).astype(dtype)
+        self.sample_weight = None
+        if any(source[2] is not None for source in sources):
+            # Unit weights for unweighted groups: the same sums as none.
+            weights = [np.ones(len(Y)) if sw is None else sw for _, Y, sw in sources]
+            self.sample_weight = np.concatenate(weights).astype(dtype)
+        n_models, batch = len(self._group), batch_size
+        self._X = np.empty((len(Xs), batch, Xs[0].shape[1]), Xs[0].dtype)
+        self._Y = np.empty((n_models, batch, self.Y.shape[1]), dtype)
+        self._sw = (
+            None if self.sample_weight is None else np.empty((n_models, batch), dtype)
+        )
+
+    def __call__(self, orders):
+        """Iterate over the batches of ``orders``, shape ``(n_groups, n_rows)``."""
+        per_model = (orders + self._offsets)[self._group]
+        n_rows, batch = orders.shape[1], self._X.shape[1]
+        for start in range(0, n_rows, batch):
+            stop = min(start + batch, n_rows)
+            X, Y = self._X[:, : stop - start], self._Y[:, : stop - start]
+            if self.shared:
+                np.take(self.Xs[0], orders[:, start:stop], axis=0, out=X)
+            else:
+                for X_g, rows, out in zip(self.Xs, orders[:, start:stop], X):
+                    np.take(X_g, rows, axis=0, out=out)
+            index = per_model[:, start:stop]
+            np.take(self.Y, index, axis=0, out=Y)
+            sw = None
+            if self._sw is not None:
+                sw = self._sw[:, : stop - start]
+                np.take(self.sample_weight, index, axis=0, out=sw)
+            yield X, Y, sw

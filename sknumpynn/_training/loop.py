@@ -26,13 +26,14 @@ for the weights to keep. The loop knows nothing else about it.
 import numpy as np
 
 from sknumpynn._training import recovery
-from sknumpynn._training.batches import BatchIterator
+from sknumpynn._training.batches import BatchIterator, StackedBatches
 from sknumpynn._training.hooks import NoHooks
 from sknumpynn._training.stopping import stall_message, update_no_improvement
 from sknumpynn.nn import Network, Workspace
 from sknumpynn.nn.backprop import Penalty, batch_gradient
-from sknumpynn.nn.batch import Rows
+from sknumpynn.nn.batch import Rows, StackedRows
 from sknumpynn.nn.dropout import stacked_masks
+from sknumpynn.nn.schedules import next_rate
 
 
 class RowGroup:
@@ -48,12 +49,9 @@ class RowGroup:
         elif first.settings.shuffle:
             self.order = np.arange(first.X.shape[0])
         self.validation = first.validation
+        self.source = (first.X, first.Y, first.sample_weight)
         self.batches = BatchIterator(
-            first.X,
-            first.Y,
-            first.sample_weight,
-            first.settings.batch_size,
-            first.network.dtype,
+            *self.source, first.settings.batch_size, first.network.dtype
         )
 
 
@@ -99,10 +97,38 @@ class Trainer:
             RowGroup(runs, members, self._models(members)) for members in groups
         ]
         self.active = list(range(len(runs)))
+        self._gather_groups()
         self.workspace = Workspace(self.network, self.settings.batch_size)
         self.last_finite = self.network.params.copy()
         self.previous = self.network.params.copy()
         self._allocate_dropout()
+
+    def _gather_groups(self):
+        """A stack gathers every group's batch rows into one array per step."""
+        self.stacked = None
+        if self.single:
+            return
+        for group in self.groups:
+            if group.order is None:  # no shuffle, no split: rows in order
+                group.order = np.arange(group.source[0].shape[0])
+        self.stacked = StackedBatches(
+            [group.source for group in self.groups],
+            [len(group.members) for group in self.groups],
+            self.settings.batch_size,
+            self.network.dtype,
+        )
+
+    def _batches(self):
+        """This epoch's batches: ``Rows`` lists (one model) or ``StackedRows``."""
+        if self.single:
+            group = self.groups[0]
+            for batch in group.batches(group.order):
+                yield [Rows(group.models, *batch)]
+            return
+        sizes = tuple(len(group.members) for group in self.groups)
+        orders = np.stack([group.order for group in self.groups])
+        for batch in self.stacked(orders):
+            yield StackedRows(sizes, *batch)
 
     def _models(self, members):
         """The selector of these runs' rows in the stack."""
@@ -131,12 +157,15 @@ class Trainer:
             run.state.n_iter_ = 0
             hooks.train_begin()
         self.penalty = self._penalty()
+        self._set_scheduled_rates(self._live(), after_epoch=False)
         try:
             try:
                 while self.active:
                     for k in self.active:
                         self.hooks[k].epoch_begin()
-                    rate = self.optimizer.learning_rate
+                    # A copy: a stack's schedule updates its rates in place
+                    # before the hooks record the rate this epoch used.
+                    rate = np.copy(self.optimizer.learning_rate)
                     losses = self.run_epoch()
                     if self.end_epoch(losses, rate):
                         break
@@ -170,12 +199,9 @@ class Trainer:
             if settings.shuffle:
                 group.rng.shuffle(group.order)
         total, n_rows = 0.0, 0
-        batches = [group.batches(group.order) for group in self.groups]
-        steps = zip(*batches) if len(batches) > 1 else ((b,) for b in batches[0])
         with np.errstate(over="ignore", invalid="ignore"):
-            for step in steps:
-                rows = [Rows(g.models, *batch) for g, batch in zip(self.groups, step)]
-                n_batch = step[0][0].shape[0]
+            for rows in self._batches():
+                n_batch = rows.X.shape[1] if not self.single else rows[0].X.shape[0]
                 masks = self._dropout_masks(n_batch)
                 loss = batch_gradient(
                     self.network,
@@ -264,7 +290,7 @@ class Trainer:
                 self._record(k, float(losses[row]), validated[row])
         self._apply_schedules()
         for row, k in enumerate(self.active):
-            model_rate = rate if np.ndim(rate) == 0 else float(rate[row, 0])
+            model_rate = float(rate) if np.ndim(rate) == 0 else float(rate[row, 0])
             if k not in stopped and self.hooks[k].epoch_end(
                 float(losses[row]), *validated[row], model_rate
             ):
@@ -298,6 +324,11 @@ class Trainer:
         """The optimizer's epoch hook, then each model's epoch schedule."""
         live = self._live()
         self.optimizer.iteration_ends(live[0].state.t_)
+        self._set_scheduled_rates(live, after_epoch=True)
+
+    def _set_scheduled_rates(self, live, after_epoch):
+        """Each model's rate for its next epoch, from its epoch schedule (and,
+        after an epoch, its monitored value: ``ModelRun.monitored``)."""
         schedule = self.settings.schedule
         if schedule is None:
             return
@@ -306,8 +337,13 @@ class Trainer:
             epoch = (
                 len(state.loss_curve_) if run.settings.incremental else state.n_iter_
             )
-            rate = schedule(
-                run.optimizer.learning_rate_init, epoch, run.settings.max_iter
+            rate = next_rate(
+                schedule,
+                run.optimizer.learning_rate_init,
+                epoch,
+                run.settings.max_iter,
+                run.schedule_memory,
+                run.monitored() if after_epoch else None,
             )
             self.optimizer.set_hyperparameter(
                 "learning_rate", None if self.single else row, rate
@@ -368,6 +404,7 @@ class Trainer:
                 group.models = self._models(group.members)
                 groups.append(group)
         self.groups = groups
+        self._gather_groups()
         self.workspace = Workspace(self.network, self.settings.batch_size)
         self.penalty = self._penalty()
         self._allocate_dropout()

@@ -8,6 +8,7 @@ attributes, its network and its optimizer. The trainer
 compatible runs as one network.
 """
 
+import copy
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,6 +45,8 @@ class TrainingSettings:
         What early stopping follows.
     schedule : callable, default=None
         Epoch schedule ``(learning_rate_init, epoch, max_iter) -> rate``.
+    scoring : str, callable or None, default=None
+        The estimator's ``scoring`` (what its validation score is).
 
     Examples
     --------
@@ -68,6 +71,7 @@ class TrainingSettings:
     verbose: bool = False
     monitor: str = "val_score"
     schedule: Any = None
+    scoring: Any = None
 
     def stack_key(self):
         """What every fit of one stack must share: everything a step reads.
@@ -80,7 +84,7 @@ class TrainingSettings:
         tuple
         """
         shared = (self.loss, self.batch_size, self.shuffle, self.incremental)
-        return tuple(map(repr, shared + (self.monitor, self.schedule)))
+        return tuple(map(repr, shared + (self.monitor, self.schedule, self.scoring)))
 
 
 @dataclass
@@ -97,6 +101,12 @@ class ValidationSet:
     score : callable
         ``score(P, y, sample_weight) -> float`` (the estimator's validation
         score of network outputs ``P``).
+    scorer : callable, default=None
+        A scikit-learn scorer ``scorer(estimator, X, y)`` (the estimator's
+        ``scoring``), used instead of ``score``: it scores a shallow copy of
+        ``estimator`` holding each model's weights.
+    estimator : object, default=None
+        The estimator the scorer's copies are made of.
     """
 
     X: Any
@@ -104,6 +114,8 @@ class ValidationSet:
     y: Any
     sample_weight: Any
     score: Any
+    scorer: Any = None
+    estimator: Any = None
 
     def evaluate(self, network, loss, models=slice(None)):
         """The mean loss (without penalties) and the score of each model.
@@ -123,14 +135,39 @@ class ValidationSet:
         with np.errstate(over="ignore", invalid="ignore"):
             if network.n_models is None:
                 P = network.predict(self.X)
-                val_loss = loss.value(self.Y, P, self.sample_weight)
-                return np.array([val_loss]), np.array(
-                    [self.score(P, self.y, self.sample_weight)]
-                )
+                val_loss = np.array([loss.value(self.Y, P, self.sample_weight)])
+                if self.scorer is not None:
+                    return val_loss, np.array([self._scored(network, P, None)])
+                return val_loss, np.array([self.score(P, self.y, self.sample_weight)])
             P = network.predict(self.X, models=models)
             val_loss = np.atleast_1d(loss.value(self.Y, P, self.sample_weight))
-        scores = [self.score(P_k, self.y, self.sample_weight) for P_k in P]
+        if self.scorer is not None:
+            rows = range(network.n_models)[models]
+            scores = [self._scored(network, P_k, k) for P_k, k in zip(P, rows)]
+        else:
+            scores = [self.score(P_k, self.y, self.sample_weight) for P_k in P]
         return val_loss, np.array(scores, dtype=float)
+
+    def _scored(self, network, P, model):
+        """The scorer's value for one model (``model``: its row in a stack).
+
+        The scorer sees a shallow copy of the estimator whose ``coefs_`` and
+        ``intercepts_`` are that model's weights (views, nothing copied).
+        """
+        if not np.isfinite(P).all():
+            return np.nan
+        coefs, intercepts = network.coefs, network.intercepts
+        if model is not None:
+            coefs = [c[model] for c in coefs]
+            intercepts = [b[model, 0] for b in intercepts]
+        proxy = copy.copy(self.estimator)
+        proxy.coefs_, proxy.intercepts_ = coefs, intercepts
+        # The rows are validated arrays already: no feature-name warning.
+        vars(proxy).pop("feature_names_in_", None)
+        y = self.y[:, 0] if self.y.ndim == 2 and self.y.shape[1] == 1 else self.y
+        if self.sample_weight is None:
+            return float(self.scorer(proxy, self.X, y))
+        return float(self.scorer(proxy, self.X, y, sample_weight=self.sample_weight))
 
 
 @dataclass
@@ -155,6 +192,9 @@ class ModelRun:
     rng : numpy.random.RandomState
         Shuffles the rows every epoch.
     dropout : sknumpynn.nn.Dropout or None
+    schedule_memory : dict
+        What this model's epoch schedule remembers (a plateau's best value
+        and counters); persists across ``partial_fit`` calls.
     """
 
     settings: TrainingSettings
@@ -168,10 +208,31 @@ class ModelRun:
     validation: Any = None
     rng: Any = None
     dropout: Any = None
+    schedule_memory: dict = field(default_factory=dict)
     #: Set by the trainer: the training error of this model alone (a stack
     #: goes on without it), and its weights one epoch before the last.
     error: Any = field(default=None, repr=False)
     previous: Any = field(default=None, repr=False)
+
+    def monitored(self):
+        """The value this model's stopping rule watches, lower is better: the
+        last training loss, or with a validation set its loss
+        (``monitor='val_loss'``) or negated score.
+
+        Returns
+        -------
+        float or None
+            None before the first recorded epoch (e.g. a stacked model that
+            diverged in its first epoch).
+        """
+        state = self.state
+        if self.validation is None:
+            curve, sign = state.loss_curve_, 1.0
+        elif self.settings.monitor == "val_loss":
+            curve, sign = state.validation_loss_curve_, 1.0
+        else:
+            curve, sign = state.validation_scores_, -1.0
+        return sign * curve[-1] if curve else None
 
     @property
     def n_train(self):

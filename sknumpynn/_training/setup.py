@@ -12,6 +12,7 @@ import warnings
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import is_classifier
+from sklearn.metrics import check_scoring
 from sklearn.model_selection import train_test_split
 from sklearn.utils.validation import check_consistent_length, validate_data
 
@@ -154,8 +155,12 @@ class StochasticFitMixin:
             verbose=bool(self.verbose),
             monitor=self.monitor,
             schedule=get_schedule(self.learning_rate),
+            scoring=self.scoring,
         )
         dropout = self._dropout(network, batch_size, rng, incremental)
+        memory = getattr(self, "_schedule_memory", None)
+        if not incremental or memory is None:
+            memory = self._schedule_memory = {}
         return ModelRun(
             settings,
             self,
@@ -168,6 +173,7 @@ class StochasticFitMixin:
             validation,
             rng,
             dropout,
+            memory,
         )
 
     def _effective_batch_size(self, n_train):
@@ -210,7 +216,12 @@ class StochasticFitMixin:
         """The :class:`ValidationSet` of these rows, scored as this estimator
         scores its validation rows."""
         y_val = self._decode(Y_val) if is_classifier(self) else Y_val
-        return ValidationSet(X_val, Y_val, y_val, sample_weight_val, self._score_output)
+        scorer = None
+        if self.scoring is not None:
+            scorer = check_scoring(self, self.scoring)
+        return ValidationSet(
+            X_val, Y_val, y_val, sample_weight_val, self._score_output, scorer, self
+        )
 
     def _validated_validation_data(self, X, Y, validation):
         """``X_val``, ``y_val`` and ``sample_weight_val`` checked against the

@@ -37,8 +37,8 @@ COMMON_PARAMETERS = """\
         Size of minibatches for the stochastic solvers; 'auto' means
         ``min(200, n_samples)``. Unused by 'lbfgs'.
 
-    learning_rate : {'constant', 'invscaling', 'adaptive', 'cosine', 'step'} \
-            or schedule, default='constant'
+    learning_rate : {'constant', 'invscaling', 'adaptive', 'cosine', 'step', \
+            'warmup', 'plateau'} or schedule, default='constant'
         Learning-rate schedule. As in scikit-learn, 'invscaling'
         (``learning_rate_init / (t + 1) ** power_t``, ``t`` the samples seen)
         and 'adaptive' (divide by 5 whenever ``n_iter_no_change`` epochs pass
@@ -48,7 +48,15 @@ COMMON_PARAMETERS = """\
         to every stochastic solver; pass a
         :class:`~sknumpynn.nn.schedules.CosineAnnealing` or
         :class:`~sknumpynn.nn.schedules.StepDecay` instance to set their
-        parameters. 'cosine' and 'step' are not in scikit-learn.
+        parameters. 'warmup' (linear warmup over 5 epochs from a tenth of
+        ``learning_rate_init``) and 'plateau' (divide by 10 after 10 epochs
+        without improvement of the loss, or of what ``monitor`` names) apply
+        to every stochastic solver too;
+        :class:`~sknumpynn.nn.schedules.LinearWarmup` and
+        :class:`~sknumpynn.nn.schedules.ReduceLROnPlateau` instances set
+        their parameters and compose with the others (``after=``,
+        ``base=``). 'cosine', 'step', 'warmup' and 'plateau' are not in
+        scikit-learn.
 
     learning_rate_init : float, default=0.001
         The initial learning rate of the stochastic solvers.
@@ -151,6 +159,17 @@ COMMON_PARAMETERS = """\
         What ``early_stopping`` watches and whose best epoch it restores: the
         validation score (scikit-learn's behaviour) or the validation loss.
         Not a scikit-learn parameter.
+
+    scoring : str, callable or None, default=None
+        The validation score of early stopping, HistGradientBoosting's
+        parameter: a scorer name (``'roc_auc'``, ``'neg_log_loss'``,
+        ``'neg_mean_absolute_error'``, ...) or a callable
+        ``scorer(estimator, X, y)``; None is the estimator's ``score``
+        (accuracy or R^2, scikit-learn's rule). It fills
+        ``validation_scores_``, ``best_validation_score_`` and ``history_``'s
+        ``'val_score'``, and with ``monitor='val_score'`` picks the best
+        epoch (greater is better). Only used with early stopping. Not a
+        scikit-learn MLP parameter.
 
     callbacks : list of Callback, default=None
         Objects whose ``on_train_begin``, ``on_epoch_end`` and

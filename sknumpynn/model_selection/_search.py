@@ -12,6 +12,7 @@ own code.
 """
 
 import warnings
+from contextlib import ExitStack as _ExitStack
 from contextlib import nullcontext
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from sklearn.utils import indexable
 from sklearn.utils.validation import _check_method_params
 
 from sknumpynn.model_selection._docs import drop_in_doc
+from sknumpynn.model_selection._served import ServedSlots
 from sknumpynn.model_selection._stacking import (
     FixedSplits,
     prefit,
@@ -98,7 +100,13 @@ class _StackedSearchMixin:
             # draw new rows per split call): split it once here, replay it.
             splits, planned = self._prefit(candidates, call, cv)
             splits = cv if splits is None else splits
-            ledger = nullcontext() if planned is None else planned.ledger.active()
+            if planned is None:
+                ledger = nullcontext()
+            else:  # the ledger for the slots ServedSlots hands back
+                ledger = _ExitStack()
+                ledger.enter_context(planned.ledger.active())
+                served = ServedSlots(planned, candidates, splits.splits)
+                ledger.enter_context(served.active())
             shares = None if planned is None else planned.fit_time_shares
             token = _FIT_TIME_SHARES.set(shares)
             try:

@@ -28,12 +28,17 @@ from sklearn.utils.validation import _check_method_params
 from sknumpynn._base import BaseNumpyMLP
 from sknumpynn._training import ledger as _ledger
 from sknumpynn._training.together import fit_together
+from sknumpynn.model_selection import _served
 
 NOT_OURS = "the final step is not a sknumpynn estimator"
 CALLBACKS = "callbacks are set"
 REJECTED = "set_params failed (scikit-learn reports it)"
 NO_FINGERPRINT = "parameters or data without a content fingerprint"
 PREFIX_FAILED = "the pipeline before our estimator failed to fit"
+UNSEEDED_PREFIX = (
+    "a step before our estimator has callbacks or an unseeded random_state "
+    "(each refit draws anew)"
+)
 
 
 def final_ours(estimator):
@@ -112,11 +117,16 @@ class Prefit:
         order of scikit-learn's search loop.
     seconds : float
         Wall time of the pre-fit (prefix fits and the ``fit_together`` call).
+    slot_shells : list
+        Per slot, ``(shell, candidate, warnings)`` for :mod:`._served`: the
+        capture's fitted clone, the candidate, what its prefix fit warned; or
+        None where scikit-learn's ``_fit_and_score`` must run.
     """
 
     ledger: _ledger.FitLedger
     slot_keys: list
     seconds: float
+    slot_shells: list
 
     def fit_time_shares(self):
         """Seconds to add to each slot's ``fit_time``: an equal share of the
@@ -150,6 +160,8 @@ def _prepare(estimator, params):
         return None, NOT_OURS
     if not _ledger.eligible(final):
         return None, CALLBACKS
+    if not _served.exact_prefix(candidate, path):
+        return None, UNSEEDED_PREFIX
     prefix = sorted(
         (name, value)
         for name, value in params.items()
@@ -167,23 +179,26 @@ def _capture(candidate, X, y, train, fit_params):
 
     Runs scikit-learn's own ``fit`` (pipeline prefix, target transform,
     metadata routing) as ``_fit_and_score`` would, with our estimator's fit
-    replaced by a recording. Returns ``(X, y, sample_weight)`` (plus the
-    ``X_val``/``y_val``/``sample_weight_val`` dict when routed) or None.
+    replaced by a recording. Returns ``(data, shell, warnings)`` or None:
+    ``data`` is ``(X, y, sample_weight)`` (plus the
+    ``X_val``/``y_val``/``sample_weight_val`` dict when routed), ``shell`` the
+    fitted clone (its prefix fitted), ``warnings`` what that fit warned
+    (scikit-learn's loop shows them).
     """
-    candidate = clone(candidate)
-    X_train, y_train = _safe_split(candidate, X, y, train)
+    shell = clone(candidate)
+    X_train, y_train = _safe_split(shell, X, y, train)
     fit_params = _check_method_params(X, params=fit_params, indices=train)
     records = []
     try:
-        with warnings.catch_warnings(), _ledger.capturing(records):
-            warnings.simplefilter("ignore")  # scikit-learn's loop warns once
+        with warnings.catch_warnings(record=True) as caught, _ledger.capturing(records):
+            warnings.simplefilter("always")
             if y_train is None:
-                candidate.fit(X_train, **fit_params)
+                shell.fit(X_train, **fit_params)
             else:
-                candidate.fit(X_train, y_train, **fit_params)
+                shell.fit(X_train, y_train, **fit_params)
     except Exception:  # noqa: BLE001 - scikit-learn's loop reports it
         return None
-    return records[0] if len(records) == 1 else None
+    return (records[0], shell, caught) if len(records) == 1 else None
 
 
 def _digester():
@@ -217,15 +232,19 @@ def _plan(estimator, candidates, X, y, splits, fit_params):
             groups.setdefault(token, []).append((index, candidate, final))
     n_slots = len(candidates) * len(splits)
     slot_keys, slot_jobs = [None] * n_slots, [None] * n_slots
+    slot_shells = [None] * n_slots
     digest = _digester()
     for members in groups.values():
         for split_index, (train, _) in enumerate(splits):
-            data = None
+            data = captured = None
             for _, candidate, _ in members:  # the first whose fit gets that far
-                data = _capture(candidate, X, y, train, fit_params)
-                if data is not None:
+                captured = _capture(candidate, X, y, train, fit_params)
+                if captured is not None:
+                    data, shell, caught = captured
                     break
-            for index, _, final in members:
+            if captured is not None:
+                _served.memoise_prefix(shell)
+            for index, candidate, final in members:
                 try:
                     key = (
                         None
@@ -239,10 +258,11 @@ def _plan(estimator, candidates, X, y, splits, fit_params):
                     continue
                 slot = index * len(splits) + split_index
                 slot_keys[slot], slot_jobs[slot] = key, (final, data)
+                slot_shells[slot] = (shell, candidate, caught)
     # One job per fit, in scikit-learn's order (candidate-major): duplicate
     # candidates with random_state=None stay distinct fits, as in its loop.
     jobs = [(key, *job) for key, job in zip(slot_keys, slot_jobs) if key is not None]
-    return jobs, slot_keys, reasons, len(groups) * len(splits)
+    return jobs, (slot_keys, slot_shells), reasons, len(groups) * len(splits)
 
 
 def _describe(n_candidates, n_splits, jobs, slot_keys, reasons, prefix_fits):
@@ -285,7 +305,7 @@ def prefit(estimator, candidates, X, y, splits, fit_params, **options):
     """
     start = time.perf_counter()
     verbose = options.get("verbose", 0)
-    jobs, slot_keys, reasons, prefix_fits = _plan(
+    jobs, (slot_keys, slot_shells), reasons, prefix_fits = _plan(
         estimator, candidates, X, y, splits, fit_params
     )
     if verbose:
@@ -305,4 +325,4 @@ def prefit(estimator, candidates, X, y, splits, fit_params, **options):
             )
         for (key, _, _), (fitted, error) in zip(jobs, results):
             ledger.record(key, fitted, error)
-    return Prefit(ledger, slot_keys, time.perf_counter() - start)
+    return Prefit(ledger, slot_keys, time.perf_counter() - start, slot_shells)

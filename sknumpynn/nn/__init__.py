@@ -13,7 +13,8 @@ Nothing here imports scikit-learn: the engine is plain arrays, ``numpy`` and
 - :mod:`~sknumpynn.nn.dropout`: inverted dropout masks.
 - :mod:`~sknumpynn.nn.optimizers`: SGD (momentum, Nesterov), Adam, AdamW,
   RMSprop and Adagrad on a flat parameter vector.
-- :mod:`~sknumpynn.nn.schedules`: cosine and step learning-rate schedules.
+- :mod:`~sknumpynn.nn.schedules`: cosine, step, warmup and plateau
+  learning-rate schedules.
 """
 
 from sknumpynn.nn.dropout import Dropout
@@ -22,7 +23,13 @@ from sknumpynn.nn.init import glorot_uniform
 from sknumpynn.nn.losses import Loss
 from sknumpynn.nn.network import Network
 from sknumpynn.nn.optimizers import SGD, Adagrad, Adam, AdamW, RMSprop
-from sknumpynn.nn.schedules import CosineAnnealing, EpochSchedule, StepDecay
+from sknumpynn.nn.schedules import (
+    CosineAnnealing,
+    EpochSchedule,
+    LinearWarmup,
+    ReduceLROnPlateau,
+    StepDecay,
+)
 from sknumpynn.nn.workspace import Workspace
 
 __all__ = [
@@ -33,9 +40,11 @@ __all__ = [
     "CosineAnnealing",
     "Dropout",
     "EpochSchedule",
+    "LinearWarmup",
     "Loss",
     "Network",
     "RMSprop",
+    "ReduceLROnPlateau",
     "StepDecay",
     "Workspace",
     "forward_pass",

@@ -13,9 +13,12 @@ weights :math:`s` with sum :math:`S`:
     \Delta_l &= (\Delta_{l+1} W_l^\top) \odot f_l'(Z_l).
 
 The same functions serve one :class:`~sknumpynn.nn.Network` and a stack of
-them: a stack's batch is a list of :class:`~sknumpynn.nn.network.Rows`, one per
-group of models that shares its rows, and ``alpha``, ``l1`` and the losses
-become per-model vectors.
+them: a stack's batch is a list of :class:`~sknumpynn.nn.batch.Rows`, one per
+group of models that shares its rows, or one
+:class:`~sknumpynn.nn.batch.StackedRows` (the training loop's: every group's
+rows in one array, targets per model, so the loss and the output delta are
+one operation over the stack), and ``alpha``, ``l1`` and the losses become
+per-model vectors.
 """
 
 from collections import namedtuple
@@ -23,7 +26,7 @@ from collections import namedtuple
 import numpy as np
 
 from sknumpynn.nn import regularizers
-from sknumpynn.nn.batch import Rows, _product, _transposed
+from sknumpynn.nn.batch import Rows, StackedRows, _product, _transposed, group_product
 from sknumpynn.nn.losses import get_loss
 
 #: Penalty strengths: ``alpha`` (L2) and ``l1``, floats or per-model vectors.
@@ -55,9 +58,9 @@ def batch_gradient(
     Parameters
     ----------
     network : Network
-    rows : list of Rows
+    rows : list of Rows or StackedRows
         The batch, one entry per group of models sharing its rows (one entry,
-        ``models=...``, for a single network).
+        ``models=...``, for a single network), or a stack's gathered batch.
     loss : str or Loss
     workspace : Workspace
     penalty : Penalty
@@ -71,6 +74,10 @@ def batch_gradient(
         Mean loss over the batch with the weight penalties.
     """
     loss = get_loss(loss)
+    if isinstance(rows, StackedRows):
+        return _stacked_gradient(
+            network, rows, loss, workspace, penalty, dropout_masks, compute_loss
+        )
     sums, empty = [_weight_sum(group) for group in rows], ()
     if not all(sums):  # zero-weight rows carry no information: no step for them
         if network.n_models is None or set(sums) == {0}:
@@ -80,6 +87,10 @@ def batch_gradient(
         sums = [value or 1.0 for value in sums]
     sw_sum = _per_model(network, rows, sums)
     buffers, _, scratch = workspace.rows(rows[0].X.shape[0])
+    # Extension point: an input stage (nn/staged.py) transforms the rows first.
+    staged = getattr(network, "input_stage", None) is not None
+    if staged:
+        rows, stage_caches = network.stage_forward(rows)
     activations = network.forward(rows, buffers, dropout_masks, scratch)
     value = None
     if compute_loss:
@@ -87,12 +98,54 @@ def batch_gradient(
         alpha, l1 = penalty
         value = value + network.penalty(alpha, sw_sum, l1, workspace.scratch)
     _output_delta(rows, loss, activations[-1], sums)
-    backward(network, rows, activations, workspace, dropout_masks, scratch)
+    delta = backward(network, rows, activations, workspace, dropout_masks, scratch)
+    if staged:
+        network.stage_backward(rows, delta, stage_caches, workspace.grad)
     add_penalty_gradient(network, workspace, penalty, sw_sum)
     for group in empty:
         workspace.grad[group.models] = 0
         if value is not None:
             value[group.models] = 0.0
+    return value
+
+
+def _stacked_gradient(
+    network, rows, loss, workspace, penalty, dropout_masks, compute_loss
+):
+    """:func:`batch_gradient` of a :class:`StackedRows` batch."""
+    n_samples, sw = rows.X.shape[1], rows.sample_weight
+    sw_sum, empty = float(n_samples), None
+    if sw is not None:
+        sums = sw.sum(axis=-1).astype(np.float64)
+        empty = sums == 0  # zero-weight rows carry no information: no step
+        if empty.all():
+            workspace.grad[...] = 0
+            return np.zeros(network.n_models)
+        sums[empty] = 1.0
+        sw_sum = float(sums[0]) if (sums == sums[0]).all() else sums
+        empty = empty if empty.any() else None
+    buffers, _, scratch = workspace.rows(n_samples)
+    activations = network.forward(rows, buffers, dropout_masks, scratch)
+    P = activations[-1]
+    value = None
+    if compute_loss:
+        with np.errstate(invalid="ignore", divide="ignore"):  # empty: 0 below
+            value = np.asarray(loss.value(rows.Y, P, sw), dtype=np.float64)
+        alpha, l1 = penalty
+        value = value + network.penalty(alpha, sw_sum, l1, workspace.scratch)
+    delta = loss.output_delta(rows.Y, P)
+    if sw is not None:
+        delta *= sw[..., np.newaxis]
+    if type(sw_sum) is float:
+        delta *= 1.0 / sw_sum
+    else:
+        delta *= (1.0 / sw_sum).astype(delta.dtype)[:, np.newaxis, np.newaxis]
+    backward(network, rows, activations, workspace, dropout_masks, scratch)
+    add_penalty_gradient(network, workspace, penalty, sw_sum)
+    if empty is not None:
+        workspace.grad[empty] = 0
+        if value is not None:
+            value[empty] = 0.0
     return value
 
 
@@ -124,13 +177,19 @@ def backward(network, rows, activations, workspace, dropout_masks=None, scratch=
     dropped-out layer,
     :math:`\Delta_l = (\Delta_{l+1} W_l^\top) \odot f'(Z_l) \odot m / q`, with
     :math:`f'` evaluated on the undropped output :math:`A = q A' / m` of the
-    kept units; ``scratch`` holds GELU layers' pre-activations.
+    kept units; ``scratch`` holds GELU layers' pre-activations. Returns
+    :math:`\Delta_1`, the first layer's output delta.
     """
     grad_coefs = workspace.grad_coefs
-    deltas = workspace.rows(rows[0].X.shape[0]).deltas
+    stacked = isinstance(rows, StackedRows)
+    # A list's rows are 3-D after an input stage (nn/staged.py): rows are axis -2.
+    n_samples = rows.X.shape[1] if stacked else rows[0].X.shape[-2]
+    deltas = workspace.rows(n_samples).deltas
     delta = activations[-1]
     for layer in range(network.n_layers - 1, -1, -1):
-        if layer == 0:  # the first layer: each group's own rows
+        if layer == 0 and stacked:
+            group_product(rows.X, rows.sizes, delta, grad_coefs[0], transpose=True)
+        elif layer == 0:  # the first layer: each group's own rows
             for group in rows:
                 _product(
                     _transposed(group.X),
@@ -150,6 +209,7 @@ def backward(network, rows, activations, workspace, dropout_masks=None, scratch=
                 dropout_masks,
                 scratch,
             )
+    return delta  # the first layer's output delta
 
 
 def _hidden_delta(network, layer, delta, A, deltas, dropout_masks, scratch):

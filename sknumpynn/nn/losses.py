@@ -25,6 +25,7 @@ loss                  output activation  :math:`\ell(y, p)`
 ``huber``             identity           :math:`\tfrac12 r^2` if :math:`|r| \le
                                          \delta`, else
                                          :math:`\delta (|r| - \tfrac12\delta)`
+``quantile``          identity           :math:`\max(-\tau r, (1 - \tau) r)`
 ====================  =================  ====================================
 
 =====================  ==========================================
@@ -33,6 +34,7 @@ loss                   output delta :math:`\partial \ell / \partial z`
 the canonical four     :math:`p - y`
 ``absolute_error``     :math:`\operatorname{sign}(r)`
 ``huber``              :math:`\operatorname{clip}(r, -\delta, \delta)`
+``quantile``           :math:`\tfrac12 \operatorname{sign}(r) + \tfrac12 - \tau`
 =====================  ==========================================
 """
 
@@ -43,10 +45,18 @@ from scipy.special import xlogy
 
 
 def _weighted_mean(per_sample, sample_weight):
-    """Mean over the last (sample) axis: a float, or one value per model."""
+    """Mean over the last (sample) axis: a float, or one value per model.
+
+    A stack's weights may be per model (shaped like ``per_sample``): the same
+    products and sums as :func:`numpy.average`, row by row.
+    """
     if per_sample.ndim == 1:
         return float(np.average(per_sample, weights=sample_weight))
-    return np.average(per_sample, axis=-1, weights=sample_weight)
+    if sample_weight is None:
+        return per_sample.mean(axis=-1)
+    dtype = np.result_type(per_sample, sample_weight)
+    total = np.multiply(per_sample, sample_weight, dtype=dtype).sum(axis=-1)
+    return total / sample_weight.sum(axis=-1, dtype=dtype)
 
 
 def _clip_probabilities(P):
@@ -103,6 +113,20 @@ def huber(Y, P, sample_weight=None, delta=1.0):
     return _weighted_mean(per_sample, sample_weight)
 
 
+def pinball(Y, P, sample_weight=None, quantile=0.5):
+    r"""Pinball (quantile) loss of level :math:`\tau` (Koenker & Bassett, 1978).
+
+    .. math:: \ell(y, p) = \max\left(\tau (y - p), (\tau - 1)(y - p)\right)
+        = \max(-\tau r, (1 - \tau) r), \qquad r = p - y.
+
+    Its minimiser over constant predictions is the :math:`\tau`-quantile of
+    :math:`y`; at :math:`\tau = \tfrac12` it is half the absolute error.
+    """
+    r = P - Y
+    per_sample = np.maximum(-quantile * r, (1 - quantile) * r).sum(axis=-1)
+    return _weighted_mean(per_sample, sample_weight)
+
+
 def residual(Y, P):
     r"""Fused output delta of a canonical pair, :math:`p - y`, in place in ``P``."""
     P -= Y
@@ -123,6 +147,23 @@ def clipped_residual(Y, P, delta=1.0):
     return np.clip(P, -delta, delta, out=P)
 
 
+def pinball_gradient(Y, P, quantile=0.5):
+    r"""Output delta of ``quantile``, in place in ``P``:
+
+    .. math:: \frac{\partial \ell}{\partial p} = \tfrac12 \operatorname{sign}(r)
+        + \tfrac12 - \tau = \begin{cases} 1 - \tau & r > 0 \\ -\tau & r < 0
+        \end{cases}, \qquad r = p - y,
+
+    and :math:`\tfrac12 - \tau` (the mean of the two one-sided slopes) at the
+    kink, so :math:`\tau = \tfrac12` gives half of ``absolute_error``'s delta.
+    """
+    P -= Y
+    np.sign(P, out=P)
+    P *= 0.5
+    P += 0.5 - quantile
+    return P
+
+
 LOSSES = {
     "squared_error": squared_error,
     "poisson": poisson,
@@ -130,6 +171,7 @@ LOSSES = {
     "binary_log_loss": binary_log_loss,
     "absolute_error": absolute_error,
     "huber": huber,
+    "quantile": pinball,
 }
 
 #: The output activation paired with each loss (the canonical link where the
@@ -141,6 +183,7 @@ CANONICAL_OUTPUT = {
     "binary_log_loss": "logistic",
     "absolute_error": "identity",
     "huber": "identity",
+    "quantile": "identity",
 }
 
 #: In-place output delta of each loss.
@@ -151,12 +194,14 @@ OUTPUT_DELTAS = {
     "binary_log_loss": residual,
     "absolute_error": sign_of_residual,
     "huber": clipped_residual,
+    "quantile": pinball_gradient,
 }
 
 
 @dataclass(frozen=True)
 class Loss:
-    """A loss by name, with its parameters (``huber``'s ``delta``).
+    """A loss by name, with its parameters (``huber``'s ``delta``,
+    ``quantile``'s ``quantile``).
 
     Parameters
     ----------

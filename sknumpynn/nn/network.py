@@ -26,7 +26,7 @@ from sknumpynn.nn.activations import (
     HIDDEN_ACTIVATIONS,
     OUTPUT_ACTIVATIONS,
 )
-from sknumpynn.nn.batch import Rows, _product
+from sknumpynn.nn.batch import Rows, StackedRows, _product, group_product
 from sknumpynn.nn.forward import forward_pass, hidden_activations
 from sknumpynn.nn.init import glorot_uniform
 
@@ -238,8 +238,9 @@ class Network:
 
         Parameters
         ----------
-        X : {ndarray, sparse matrix} of shape (n_samples, n_features), or list of Rows
-            The batch, or one :class:`Rows` per group of stacked models.
+        X : {ndarray, sparse matrix}, list of Rows, or StackedRows
+            The batch, of shape (n_samples, n_features); one :class:`Rows`
+            per group of stacked models; or a stack's gathered batch.
         buffers : list of ndarray
             ``buffers[l]`` of shape ``(n_samples, layer_units[l + 1])``.
         dropout_masks : list, default=None
@@ -257,7 +258,8 @@ class Network:
         activations : list of ndarray
             ``[X, A_1, ..., A_L]``; the last entry holds the predictions.
         """
-        groups = X if isinstance(X, list) else [Rows(..., X, None, None)]
+        stacked = isinstance(X, StackedRows)
+        groups = X if isinstance(X, list) or stacked else [Rows(..., X, None, None)]
         if scratch is None:
             scratch = [np.empty_like(Z) for Z in buffers[:-1]]
         coefs, intercepts = self.coefs, self.intercepts
@@ -266,7 +268,9 @@ class Network:
                 [W[models] for W in coefs],
                 [b[models] for b in intercepts],
             )
-        for group in groups:  # the first layer: each group's own rows
+        if stacked:  # the first layer: each group's own rows
+            group_product(X.X, X.sizes, coefs[0], buffers[0])
+        for group in [] if stacked else groups:
             _product(group.X, coefs[0][group.models], buffers[0][group.models])
         activations = [X]
         for layer, (W, b, Z) in enumerate(zip(coefs, intercepts, buffers)):

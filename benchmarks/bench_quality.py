@@ -1,0 +1,348 @@
+"""Quality at defaults: TabularMLP against four references, same folds for all.
+
+Run ``python benchmarks/bench_quality.py`` (needs ``$SKNUMPYNN_DATA`` for
+heart, Boston, diamonds, MNIST and Fashion-MNIST; scikit-learn's bundled
+breast_cancer, wine, digits and diabetes need nothing). ``--quick`` is a
+smoke run of seconds on two small subsamples that writes nothing.
+
+Models, each at its defaults:
+
+- ``TabularMLP``: :class:`sknumpynn.TabularMLPClassifier` /
+  :class:`~sknumpynn.TabularMLPRegressor` on the raw table (categoricals as
+  pandas categories);
+- ``sklearn MLP``: scikit-learn's ``MLPClassifier`` / ``MLPRegressor`` after
+  ``StandardScaler`` (one-hot for categoricals; the regressors get a
+  standardised target, as in ``sknumpynn.compare``);
+- ``NumpyMLP``: our drop-in, in the same pipeline;
+- ``HGB``: ``HistGradientBoosting*`` (``categorical_features='from_dtype'``);
+- ``linear``: ``LogisticRegression(max_iter=1000)`` / ``RidgeCV`` in the same
+  pipeline.
+
+Error is 1 - accuracy or 1 - R^2 on each held-out fold. Per dataset, the
+table reports the mean error over folds, the TabularMLP / reference error
+ratio with the paired standard error of the per-fold difference, and the
+median fit time; over datasets, the geometric means of the ratios.
+"""
+
+import argparse
+import gzip
+import json
+import os
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn import datasets as skdata
+from sklearn.base import clone
+from sklearn.compose import ColumnTransformer, TransformedTargetRegressor
+from sklearn.ensemble import (
+    HistGradientBoostingClassifier,
+    HistGradientBoostingRegressor,
+)
+from sklearn.linear_model import LogisticRegression, RidgeCV
+from sklearn.metrics import accuracy_score, r2_score
+from sklearn.model_selection import KFold, StratifiedKFold
+from sklearn.neural_network import MLPClassifier, MLPRegressor
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+from sknumpynn import (
+    NumpyMLPClassifier,
+    NumpyMLPRegressor,
+    TabularMLPClassifier,
+    TabularMLPRegressor,
+)
+from sknumpynn.compare.tasks import HEART_CATEGORICAL
+from sknumpynn.datasets import fetch_mnist, load_boston, load_diamonds, load_heart
+
+HERE = Path(__file__).parent
+MODELS = ["TabularMLP", "sklearn MLP", "NumpyMLP", "HGB", "linear"]
+
+
+def _frame(X, names, categorical=()):
+    frame = pd.DataFrame(X, columns=names)
+    for name in categorical:
+        frame[name] = frame[name].astype("category")
+    for name in frame.columns:
+        if name not in categorical:
+            frame[name] = frame[name].astype(float)
+    return frame
+
+
+def _fashion_mnist():
+    root = Path(os.environ["SKNUMPYNN_DATA"]) / "fashion-mnist"
+
+    def read(name, offset):
+        with gzip.open(root / name) as f:
+            return np.frombuffer(f.read(), np.uint8, offset=offset)
+
+    X = read("train-images-idx3-ubyte.gz", 16).reshape(-1, 784)
+    return X, read("train-labels-idx1-ubyte.gz", 8)
+
+
+def load(name):
+    """``(frame, y, categorical column names)`` of one dataset."""
+    if name in ("breast_cancer", "wine", "digits", "diabetes"):
+        X, y = getattr(skdata, f"load_{name}")(return_X_y=True)
+        return _frame(X, [f"x{j}" for j in range(X.shape[1])]), y, []
+    if name == "heart":
+        X, y = load_heart(return_X_y=True)
+        names = [f"x{j}" for j in range(X.shape[1])]
+        categorical = [names[j] for j in HEART_CATEGORICAL]
+        return _frame(X, names, categorical), y, categorical
+    if name == "boston":
+        X, y = load_boston(return_X_y=True)
+        return _frame(X, [f"x{j}" for j in range(X.shape[1])]), y, []
+    if name == "diamonds":
+        bunch = load_diamonds()
+        categorical = ["cut", "color", "clarity"]
+        return (
+            _frame(bunch.data, list(bunch.feature_names), categorical),
+            bunch.target,
+            categorical,
+        )
+    X, y = (
+        fetch_mnist(subset="train", return_X_y=True)
+        if name == "mnist"
+        else _fashion_mnist()
+    )
+    return (
+        _frame(X / 255.0, [f"p{j}" for j in range(784)]),
+        np.asarray(y).astype(int),
+        [],
+    )
+
+
+CLASSIFICATION = {"breast_cancer", "wine", "digits", "heart", "mnist", "fashion_mnist"}
+
+
+def models(classification, categorical, columns):
+    """The five models, unfitted, for one dataset."""
+    numeric = [c for c in columns if c not in categorical]
+    encode = ColumnTransformer(
+        [("numeric", StandardScaler(), numeric)]
+        + (
+            [("categorical", OneHotEncoder(handle_unknown="ignore"), categorical)]
+            if categorical
+            else []
+        )
+    )
+
+    def piped(estimator):
+        pipe = make_pipeline(clone(encode), estimator)
+        return (
+            pipe
+            if classification
+            else TransformedTargetRegressor(pipe, transformer=StandardScaler())
+        )
+
+    if classification:
+        return {
+            "TabularMLP": TabularMLPClassifier(random_state=0),
+            "sklearn MLP": piped(MLPClassifier(random_state=0)),
+            "NumpyMLP": piped(NumpyMLPClassifier(random_state=0)),
+            "HGB": HistGradientBoostingClassifier(
+                categorical_features="from_dtype", random_state=0
+            ),
+            "linear": make_pipeline(clone(encode), LogisticRegression(max_iter=1000)),
+        }
+    return {
+        "TabularMLP": TabularMLPRegressor(random_state=0),
+        "sklearn MLP": piped(MLPRegressor(random_state=0)),
+        "NumpyMLP": piped(NumpyMLPRegressor(random_state=0)),
+        "HGB": HistGradientBoostingRegressor(
+            categorical_features="from_dtype", random_state=0
+        ),
+        "linear": make_pipeline(clone(encode), RidgeCV()),
+    }
+
+
+def run_dataset(name, n_folds, max_rows, quick_params=None):
+    """Every model on the same folds: per model the fold errors and fit times."""
+    X, y, categorical = load(name)
+    classification = name in CLASSIFICATION
+    if max_rows and len(y) > max_rows:  # a fixed random subsample, the same for all
+        rows = np.random.RandomState(0).permutation(len(y))[:max_rows]
+        X, y = X.iloc[rows].reset_index(drop=True), y[rows]
+    splitter = (StratifiedKFold if classification else KFold)(
+        n_folds, shuffle=True, random_state=0
+    )
+    candidates = models(classification, categorical, list(X.columns))
+    out = {model: {"error": [], "fit_seconds": []} for model in candidates}
+    for train, test in splitter.split(X, y):
+        for model, estimator in candidates.items():
+            estimator = clone(estimator)
+            if quick_params and model != "linear":
+                estimator.set_params(**quick_params[model])
+            start = time.perf_counter()
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                estimator.fit(X.iloc[train], y[train])
+            seconds = time.perf_counter() - start
+            pred = estimator.predict(X.iloc[test])
+            score = accuracy_score if classification else r2_score
+            out[model]["error"].append(1.0 - score(y[test], pred))
+            out[model]["fit_seconds"].append(seconds)
+    return {"n_rows": int(len(y)), "n_folds": n_folds, "models": out}
+
+
+def ratio_row(result, reference):
+    """TabularMLP / reference mean error, and the paired SE of the ratio."""
+    ours = np.array(result["models"]["TabularMLP"]["error"])
+    theirs = np.array(result["models"][reference]["error"])
+    diff = ours - theirs
+    se = diff.std(ddof=1) / np.sqrt(len(diff)) if len(diff) > 1 else np.nan
+    base = max(theirs.mean(), 1e-12)
+    return ours.mean() / base, se / base, diff.mean() / base
+
+
+def report(results):
+    """The markdown table and the geometric-mean summary."""
+    lines = [
+        "| dataset | rows, folds | "
+        + " | ".join(MODELS)
+        + " | Tab/sklearn MLP | Tab/HGB |",
+        "|---|---|" + "---|" * (len(MODELS) + 2),
+    ]
+    logs = {"sklearn MLP": [], "HGB": []}
+    worse = []
+    for name, result in results.items():
+        cells = []
+        for model in MODELS:
+            m = result["models"][model]
+            cells.append(
+                f"{np.mean(m['error']):.4f} ({np.median(m['fit_seconds']):.1f} s)"
+            )
+        ratios = []
+        for reference in logs:
+            ratio, se, _ = ratio_row(result, reference)
+            logs[reference].append(np.log(max(ratio, 1e-12)))
+            ratios.append(f"{ratio:.2f} ± {se:.2f}")
+            if reference == "sklearn MLP" and ratio - 1 > se:
+                worse.append(name)
+        lines.append(
+            f"| {name} | {result['n_rows']}, {result['n_folds']} | "
+            + " | ".join(cells + ratios)
+            + " |"
+        )
+    summary = {ref: float(np.exp(np.mean(v))) for ref, v in logs.items()}
+    lines.append("")
+    lines.append(
+        "Geometric mean of TabularMLP error / scikit-learn MLP error: "
+        f"{summary['sklearn MLP']:.3f} (target <= 0.85); / HistGradientBoosting "
+        f"error: {summary['HGB']:.3f} (target <= 1.0). Worse than scikit-learn's "
+        f"MLP beyond one paired SE: {', '.join(worse) or 'none'}."
+    )
+    return "\n".join(lines), summary
+
+
+def plot(results, path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    names = list(results)
+    fig, ax = plt.subplots(figsize=(max(6, 1.3 * len(names)), 4))
+    width = 0.8 / len(MODELS)
+    for k, model in enumerate(MODELS):
+        rel = [
+            np.mean(results[n]["models"][model]["error"])
+            / max(np.mean(results[n]["models"]["sklearn MLP"]["error"]), 1e-12)
+            for n in names
+        ]
+        ax.bar(np.arange(len(names)) + (k - 2) * width, rel, width, label=model)
+    ax.axhline(1.0, color="k", lw=0.8)
+    ax.set_xticks(np.arange(len(names)), names, rotation=20)
+    ax.set_ylabel("error / scikit-learn MLP's error")
+    ax.set_title(
+        "Held-out error at defaults, relative to scikit-learn's MLP (lower is better)"
+    )
+    ax.legend(fontsize=8, ncol=len(MODELS))
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+
+
+QUICK = {
+    "TabularMLP": {"hidden_layer_sizes": (16,), "max_iter": 3},
+    "sklearn MLP": {},
+    "NumpyMLP": {},
+    "HGB": {"max_iter": 5},
+}
+
+
+def _quick_params(classification):
+    prefix = "pipeline__" if not classification else ""
+    mlp = {
+        f"{prefix}mlpclassifier__max_iter"
+        if classification
+        else "regressor__mlpregressor__max_iter": 3
+    }
+    ours = {
+        f"{prefix}numpymlpclassifier__max_iter"
+        if classification
+        else "regressor__numpymlpregressor__max_iter": 3
+    }
+    return {**QUICK, "sklearn MLP": mlp, "NumpyMLP": ours}
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--quick", action="store_true", help="smoke run, writes nothing"
+    )
+    parser.add_argument(
+        "--datasets",
+        nargs="+",
+        default=["breast_cancer", "wine", "digits", "diabetes", "heart", "boston"],
+    )
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument(
+        "--max-rows",
+        type=int,
+        default=None,
+        help="subsample bigger datasets to this many rows",
+    )
+    parser.add_argument(
+        "--out",
+        default=str(HERE / "results_quality.json"),
+        help="JSON, merged by dataset",
+    )
+    parser.add_argument("--report", nargs="+", help="only merge these JSON files")
+    args = parser.parse_args(argv)
+    if args.report:
+        results = {}
+        for name in args.report:
+            results.update(json.loads(Path(name).read_text()))
+        print(report(results)[0])
+        plot(results, Path(args.out).with_suffix(".png"))
+        return
+    if args.quick:
+        results = {}
+        for name in ("breast_cancer", "diabetes"):
+            quick = _quick_params(name in CLASSIFICATION)
+            results[name] = run_dataset(name, 2, 120, quick)
+        print(report(results)[0])
+        return
+    path = Path(args.out)
+    results = json.loads(path.read_text()) if path.exists() else {}
+    for name in args.datasets:
+        start = time.perf_counter()
+        results[name] = run_dataset(name, args.folds, args.max_rows)
+        results[name]["load_average"] = os.getloadavg()
+        results[name]["max_rows"] = args.max_rows
+        print(
+            f"{name}: {time.perf_counter() - start:.0f} s, "
+            f"load {os.getloadavg()[0]:.1f}",
+            flush=True,
+        )
+        path.write_text(json.dumps(results, indent=1))
+    table, _ = report(results)
+    print(table)
+    plot(results, path.with_suffix(".png"))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,164 @@
+"""The engine estimators under the tabular ones: our MLPs plus an input stage.
+
+:class:`EngineClassifier` and :class:`EngineRegressor` are
+:class:`~sknumpynn.NumpyMLPClassifier` / :class:`~sknumpynn.NumpyMLPRegressor`
+(every engine option: ``solver='adamw'``, schedules, dropout, early stopping
+that restores the best epoch) with four additions, each a small override:
+
+- the network is a :class:`~sknumpynn.nn.staged.StagedNetwork` (PBLD
+  embedding + scaling layer before the first dense layer) when
+  ``n_numeric`` is set: ``_initialize`` sizes the first layer for the
+  stage and draws its parameters, ``_train`` trains the staged network and
+  ``_forward`` predicts through it;
+- a :class:`~sknumpynn.nn.tabular_schedules.CosLog4` schedule starts at its
+  first epoch's rate (``_make_optimizer``);
+- dropout follows flat-cosine (``_dropout``, ``dropout_schedule``);
+- the classifier trains on smoothed labels (``label_smoothing``).
+
+They are private: the tabular estimators build them, already preprocessed.
+"""
+
+import numpy as np
+
+from sknumpynn._classifier import NumpyMLPClassifier
+from sknumpynn._regressor import NumpyMLPRegressor
+from sknumpynn._utils.parallel import limited_blas_threads
+from sknumpynn.nn.embeddings import PeriodicScalingStage
+from sknumpynn.nn.staged import StagedNetwork, staged_forward_pass
+from sknumpynn.nn.tabular_schedules import CosLog4, ScheduledDropout, steps_per_epoch
+
+#: Rows per prediction chunk of a staged network.
+_CHUNK = 4096
+
+
+class _StagedMixin:
+    """The overrides shared by the two engine estimators."""
+
+    def _fit(self, X, y, sample_weight=None, incremental=False, validation=None):
+        # BaseNumpyMLP._fit without the search ledger's hook: the tabular
+        # estimator around this one is what a search sees, and this fit must
+        # always train.
+        prepared = self._prepare_fit(X, y, sample_weight, incremental, validation)
+        with limited_blas_threads():
+            self._train(prepared, incremental)
+        return self._finish_fit(prepared)
+
+    def _stage_for(self, n_features):
+        if self.n_numeric is None:
+            return None
+        return PeriodicScalingStage(
+            n_features, self.n_numeric, scaling=self.scaling_layer
+        )
+
+    def _initialize(self, Y, layer_units, dtype, rng):
+        stage = self._stage_for(layer_units[0])
+        self._stage = stage
+        units = list(layer_units)
+        if stage is not None:
+            units[0] = stage.n_out
+        super()._initialize(Y, units, dtype, rng)
+        if stage is not None:
+            self.stage_params_ = stage.initialize(rng, dtype)
+            self._best_params = np.concatenate([self._best_params, self.stage_params_])
+
+    def _train(self, prepared, incremental):
+        network = prepared.network
+        if self._stage is not None:
+            staged = StagedNetwork(
+                network.layer_units,
+                network.activation,
+                network.output_activation,
+                network.dtype,
+                stage=self._stage,
+            )
+            staged.params[: network.n_params] = network.params
+            staged.stage_params[...] = self.stage_params_
+            self.coefs_, self.intercepts_ = staged.coefs, staged.intercepts
+            self.stage_params_ = staged.stage_params
+            network = staged
+        self._trained_network = network
+        super()._train(prepared._replace(network=network), incremental)
+
+    def _finish_fit(self, prepared):
+        prepared = prepared._replace(network=self._trained_network)
+        del self._trained_network
+        return super()._finish_fit(prepared)
+
+    def _make_optimizer(self, network):
+        optimizer = super()._make_optimizer(network)
+        if isinstance(self.learning_rate, CosLog4):
+            rate = self.learning_rate.first_rate(self.learning_rate_init, self.max_iter)
+            optimizer.set_hyperparameter("learning_rate", None, rate)
+        return optimizer
+
+    def _dropout(self, network, batch_size, rng, incremental=False):
+        dropout = super()._dropout(network, batch_size, rng, incremental)
+        if dropout is None or self.dropout_schedule == "constant":
+            return dropout
+        n_train = self._n_train
+        n_steps = self.max_iter * steps_per_epoch(n_train, batch_size)
+        units = network.layer_units[1:-1]
+        return ScheduledDropout(
+            dropout.rates, units, batch_size, network.dtype, dropout.rng, n_steps
+        )
+
+    def _model_run(self, network, X, Y, sample_weight, rng, incremental, given=None):
+        held_out = self.validation_fraction * (self.early_stopping and given is None)
+        self._n_train = X.shape[0] - int(np.ceil(held_out * X.shape[0]))
+        return super()._model_run(network, X, Y, sample_weight, rng, incremental, given)
+
+    def _forward(self, X, output_activation=None):
+        if self._stage is None:
+            return super()._forward(X, output_activation)
+        X = self._validate_predict_input(X)
+        return staged_forward_pass(
+            X,
+            self._stage,
+            self.stage_params_,
+            (self.coefs_, self.intercepts_),
+            (self.activation, output_activation or self.out_activation_),
+            batch_size=_CHUNK,
+        )
+
+
+class EngineClassifier(_StagedMixin, NumpyMLPClassifier):
+    """:class:`NumpyMLPClassifier` with an input stage and label smoothing.
+
+    ``label_smoothing`` :math:`\\varepsilon` trains on
+    :math:`(1 - \\varepsilon) Y + \\varepsilon / K` (:math:`K` classes; 2 for
+    one logistic output).
+    """
+
+    def __init__(
+        self,
+        n_numeric=None,
+        scaling_layer=True,
+        label_smoothing=0.0,
+        dropout_schedule="constant",
+        **params,
+    ):
+        super().__init__(**params)
+        self.n_numeric = n_numeric
+        self.scaling_layer = scaling_layer
+        self.label_smoothing = label_smoothing
+        self.dropout_schedule = dropout_schedule
+
+    def _validate_input(self, X, y, incremental, reset, dtype):
+        X, Y = super()._validate_input(X, y, incremental, reset, dtype)
+        eps = self.label_smoothing
+        if eps:
+            n_classes = max(2, Y.shape[1])
+            Y = (1.0 - eps) * Y + eps / n_classes
+        return X, Y
+
+
+class EngineRegressor(_StagedMixin, NumpyMLPRegressor):
+    """:class:`NumpyMLPRegressor` with an input stage."""
+
+    def __init__(
+        self, n_numeric=None, scaling_layer=True, dropout_schedule="constant", **params
+    ):
+        super().__init__(**params)
+        self.n_numeric = n_numeric
+        self.scaling_layer = scaling_layer
+        self.dropout_schedule = dropout_schedule

@@ -1,0 +1,185 @@
+"""Behaviour of the engine (``nn/``) that the mutation run found untested.
+
+Each test compares public results (``forward_pass``, ``Network``, fitted
+estimators) with an independent computation, so it holds whatever the engine
+looks like inside.
+"""
+
+import re
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from sklearn.datasets import load_iris
+
+from sknumpynn import NumpyMLPClassifier
+from sknumpynn.nn import Network, Workspace, forward_pass
+from sknumpynn.nn.activations import HIDDEN_ACTIVATIONS
+from sknumpynn.nn.backprop import Penalty, batch_gradient, single_rows
+from sknumpynn.nn.batch import Rows
+
+
+def _reference_forward(X, coefs, intercepts, names, output):
+    """The forward pass written out with NumPy, layer by layer."""
+    hidden = {
+        "relu": lambda Z: np.maximum(Z, 0),
+        "tanh": np.tanh,
+        "identity": lambda Z: Z,
+        "leaky_relu": lambda Z: np.where(Z > 0, Z, 0.01 * Z),
+    }
+    A = X
+    for layer, (W, b) in enumerate(zip(coefs, intercepts)):
+        Z = A @ W + b
+        A = hidden[names[layer]](Z) if layer < len(coefs) - 1 else Z
+    if output == "softmax":
+        E = np.exp(A - A.max(axis=1, keepdims=True))
+        return E / E.sum(axis=1, keepdims=True)
+    return A
+
+
+def _weights(units, dtype=np.float64, seed=0):
+    rng = np.random.RandomState(seed)
+    coefs = [rng.normal(size=(i, o)).astype(dtype) for i, o in zip(units, units[1:])]
+    intercepts = [rng.normal(size=o).astype(dtype) for o in units[1:]]
+    return coefs, intercepts
+
+
+@pytest.mark.parametrize("batch_size", [None, 1, 2, 3, 7, 50])
+def test_forward_pass_in_chunks_equals_the_formula(batch_size):
+    """Chunks that do not divide the rows (the last one shorter) change nothing."""
+    X = np.random.RandomState(1).normal(size=(7, 5))
+    coefs, intercepts = _weights((5, 6, 4, 3))
+    names = ("relu", "leaky_relu")  # the second uses the scratch buffer
+    P = forward_pass(X, coefs, intercepts, names, "softmax", batch_size)
+    expected = _reference_forward(X, coefs, intercepts, names, "softmax")
+    np.testing.assert_allclose(P, expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize("fmt", ["csr", "csc"])
+def test_forward_pass_of_sparse_X_equals_dense(fmt):
+    X = sp.random(9, 6, density=0.4, format=fmt, random_state=0)
+    coefs, intercepts = _weights((6, 5, 2))
+    expected = _reference_forward(X.toarray(), coefs, intercepts, ("tanh",), "none")
+    for batch_size in (None, 4):
+        P = forward_pass(X, coefs, intercepts, "tanh", "identity", batch_size)
+        np.testing.assert_allclose(P, expected, rtol=1e-12)
+
+
+def test_forward_pass_casts_X_to_the_weights_dtype():
+    """float64 rows through float32 weights compute in float32, as if cast first."""
+    X = np.random.RandomState(2).normal(size=(40, 30))
+    coefs, intercepts = _weights((30, 20, 3), np.float32)
+    P = forward_pass(X, coefs, intercepts, "relu", "identity")
+    assert P.dtype == np.float32
+    X32 = X.astype(np.float32)
+    np.testing.assert_array_equal(
+        P, forward_pass(X32, coefs, intercepts, "relu", "identity")
+    )
+
+
+def test_forward_pass_without_hidden_layer_is_affine():
+    X = np.random.RandomState(3).normal(size=(6, 4))
+    (W,), (b,) = _weights((4, 2))
+    P = forward_pass(X, [W], [b], "relu", "identity", batch_size=4)
+    np.testing.assert_allclose(P, X @ W + b, rtol=1e-12)
+
+
+def test_forward_pass_rejects_bad_activations_with_clear_messages():
+    X = np.ones((2, 3))
+    coefs, intercepts = _weights((3, 4, 4, 1))
+    choices = sorted(HIDDEN_ACTIVATIONS)
+    message = f"Unknown activation 'nope'; choose from {choices}."
+    unknown = "^" + re.escape(message) + "$"
+    with pytest.raises(ValueError, match=unknown):
+        forward_pass(X, coefs, intercepts, "nope", "identity")
+    with pytest.raises(ValueError, match=unknown):
+        forward_pass(X, coefs, intercepts, ["relu", "nope"], "identity")
+    with pytest.raises(
+        ValueError,
+        match=r"^activation must be one name or one per hidden layer \(2\), got "
+        r"\['relu'\]\.$",
+    ):
+        forward_pass(X, coefs, intercepts, ["relu"], "identity")
+    per_layer = forward_pass(X, coefs, intercepts, ["relu", "tanh"], "identity")
+    expected = _reference_forward(X, coefs, intercepts, ("relu", "tanh"), "none")
+    np.testing.assert_allclose(per_layer, expected, rtol=1e-12)
+
+
+def _networks(n, units=(6, 5, 3), activation="tanh"):
+    return [
+        Network(units, activation, "softmax").initialize(np.random.RandomState(k))
+        for k in range(n)
+    ]
+
+
+def _classification_batch(n_rows, n_features, n_classes, seed):
+    rng = np.random.RandomState(seed)
+    X = sp.random(n_rows, n_features, density=0.5, format="csr", random_state=rng)
+    return X, np.eye(n_classes)[rng.randint(n_classes, size=n_rows)]
+
+
+def test_stack_of_sparse_groups_has_each_networks_gradient():
+    """Sparse rows shared by two models, and other sparse rows for a third."""
+    nets = _networks(3)
+    (X1, Y1), (X2, Y2) = (_classification_batch(8, 6, 3, seed) for seed in (1, 2))
+    sample_weight = np.linspace(0.5, 2.0, 8)
+    stack, alphas = Network.stack(nets), np.array([0.0, 0.1, 0.2])
+    workspace = Workspace(stack, 8)
+    rows = [Rows(slice(0, 2), X1, Y1, sample_weight), Rows(slice(2, 3), X2, Y2, None)]
+    values = batch_gradient(stack, rows, "log_loss", workspace, Penalty(alphas, 0.0))
+    data = [(X1, Y1, sample_weight), (X1, Y1, sample_weight), (X2, Y2, None)]
+    for k, (net, (X, Y, sw)) in enumerate(zip(nets, data)):
+        single = Workspace(net, 8)
+        dense = X.toarray()
+        value = net.loss_and_gradient(dense, Y, "log_loss", alphas[k], single, sw)
+        np.testing.assert_allclose(values[k], value, rtol=1e-12)
+        np.testing.assert_allclose(workspace.grad[k], single.grad, rtol=1e-10)
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_stack_of_one_is_its_network_bit_for_bit(sparse):
+    """A stack of one model does exactly the arithmetic of the network."""
+    (net,) = _networks(1, units=(6, 7, 4, 3), activation=["relu", "tanh"])
+    X, Y = _classification_batch(9, 6, 3, seed=3)
+    X = X if sparse else X.toarray()
+    stack = Network.stack([net])
+    workspace, single = Workspace(stack, 9), Workspace(net, 9)
+    rows = [Rows(..., X, Y, None)]
+    value = batch_gradient(stack, rows, "log_loss", workspace, Penalty(0.1, 0.01))
+    expected = net.loss_and_gradient(X, Y, "log_loss", 0.1, single, l1=0.01)
+    assert value[0] == expected
+    np.testing.assert_array_equal(workspace.grad[0], single.grad)
+    np.testing.assert_array_equal(stack.predict(X)[0], net.predict(X))
+
+
+def test_fit_on_sparse_X_equals_fit_on_dense_X():
+    X, y = load_iris(return_X_y=True)
+    X = (X - X.mean(0)) / X.std(0)
+    X[np.abs(X) < 0.5] = 0.0
+    kw = dict(hidden_layer_sizes=(8,), max_iter=20, random_state=0, tol=0)
+    dense = NumpyMLPClassifier(**kw).fit(X, y)
+    sparse = NumpyMLPClassifier(**kw).fit(sp.csr_matrix(X), y)
+    np.testing.assert_allclose(sparse.loss_curve_, dense.loss_curve_, rtol=1e-10)
+    for a, b in zip(
+        sparse.coefs_ + sparse.intercepts_, dense.coefs_ + dense.intercepts_
+    ):
+        np.testing.assert_allclose(a, b, rtol=1e-8, atol=1e-12)
+    np.testing.assert_allclose(
+        sparse.predict_proba(sp.csr_matrix(X)), dense.predict_proba(X), rtol=1e-8
+    )
+
+
+def test_single_rows_serve_a_whole_stack_with_sample_weights():
+    """``single_rows``: every model of a stack sees the same weighted batch."""
+    nets = _networks(2)
+    X, Y = _classification_batch(7, 6, 3, seed=4)
+    X = X.toarray()
+    sample_weight = np.arange(1.0, 8.0)
+    stack, workspace = Network.stack(nets), Workspace(Network.stack(nets), 7)
+    rows = single_rows(X, Y, sample_weight)
+    values = batch_gradient(stack, rows, "log_loss", workspace, Penalty(0.1, 0.0))
+    for k, net in enumerate(nets):
+        single = Workspace(net, 7)
+        value = net.loss_and_gradient(X, Y, "log_loss", 0.1, single, sample_weight)
+        assert values[k] == value
+        np.testing.assert_array_equal(workspace.grad[k], single.grad)

@@ -1,0 +1,140 @@
+"""The tabular engine pieces: the PBLD + scaling input stage and its network.
+
+Central-difference checks of every parameter's gradient (single network and a
+stack), a stacked model against its own network, and the formulas themselves.
+"""
+
+import numpy as np
+import pytest
+
+from sknumpynn.nn import Workspace
+from sknumpynn.nn.backprop import Penalty, batch_gradient, single_rows
+from sknumpynn.nn.batch import Rows
+from sknumpynn.nn.embeddings import (
+    EMBEDDING_LR_FACTOR,
+    SCALE_LR_FACTOR,
+    PeriodicScalingStage,
+)
+from sknumpynn.nn.network import Network
+from sknumpynn.nn.staged import StagedNetwork
+
+H = 1e-6
+
+
+def _network(rng, n_features=4, n_numeric=3, scaling=True, n_models=None, **kwargs):
+    stage = PeriodicScalingStage(
+        n_features, n_numeric, n_frequencies=5, scaling=scaling, **kwargs
+    )
+    net = StagedNetwork(
+        (stage.n_out, 6, 2), "tanh", "softmax", n_models=n_models, stage=stage
+    )
+    # Random parameters everywhere (scale away from 1, so its gradient matters).
+    net.params[...] = rng.normal(scale=0.5, size=net.params.shape)
+    return net
+
+
+def _data(rng, n=7, n_features=4):
+    X = rng.normal(size=(n, n_features))
+    Y = np.eye(2)[rng.randint(2, size=n)]
+    return X, Y
+
+
+def _loss(net, rows):
+    workspace = Workspace(net, rows[0].X.shape[0])
+    value = batch_gradient(net, rows, "log_loss", workspace, Penalty(1e-3, 0.0))
+    return value, workspace.grad.copy()
+
+
+def _central_difference(net, rows, reduce=float):
+    theta = net.params.reshape(-1).copy()
+    numeric = np.empty_like(theta)
+    for i in range(theta.size):
+        values = []
+        for step in (H, -H):
+            net.params.reshape(-1)[:] = theta
+            net.params.reshape(-1)[i] += step
+            values.append(reduce(_loss(net, rows)[0]))
+        numeric[i] = (values[0] - values[1]) / (2 * H)
+    net.params.reshape(-1)[:] = theta
+    return numeric
+
+
+@pytest.mark.parametrize("scaling", [True, False])
+def test_staged_gradient_matches_central_difference(scaling):
+    rng = np.random.RandomState(0)
+    net = _network(rng, scaling=scaling)
+    X, Y = _data(rng)
+    rows = single_rows(X, Y, rng.uniform(0.5, 2, size=X.shape[0]))
+    _, grad = _loss(net, rows)
+    numeric = _central_difference(net, rows)
+    stage = slice(net.n_dense_params, None)
+    assert np.abs(grad[stage]).max() > 1e-3  # the stage's gradient is not zero
+    np.testing.assert_allclose(grad, numeric, rtol=1e-5, atol=1e-8)
+
+
+def test_stacked_gradient_matches_central_difference_and_own_network():
+    """Two groups of models with their own rows: each model's gradient is its
+    central difference, and the one its own network computes."""
+    rng = np.random.RandomState(1)
+    net = _network(rng, n_models=3)
+    (X1, Y1), (X2, Y2) = _data(rng), _data(rng)
+    rows = [Rows(slice(0, 2), X1, Y1, None), Rows(slice(2, 3), X2, Y2, None)]
+    _, grad = _loss(net, rows)
+    numeric = _central_difference(net, rows, reduce=np.sum).reshape(grad.shape)
+    np.testing.assert_allclose(grad, numeric, rtol=1e-5, atol=1e-8)
+    for k, (X, Y) in enumerate([(X1, Y1), (X1, Y1), (X2, Y2)]):
+        own = net.take([k])
+        own = StagedNetwork(own.layer_units, "tanh", "softmax", stage=own.input_stage)
+        own.params[...] = net.params[k]
+        _, own_grad = _loss(own, single_rows(X, Y))
+        np.testing.assert_allclose(grad[k], own_grad, rtol=1e-12, atol=1e-14)
+        np.testing.assert_allclose(
+            net.predict(X, models=slice(k, k + 1))[0], own.predict(X), rtol=1e-12
+        )
+
+
+def test_stage_forward_is_the_formula():
+    rng = np.random.RandomState(2)
+    stage = PeriodicScalingStage(3, 2, n_frequencies=4, embedding_dim=2)
+    flat = rng.normal(size=(1, stage.n_params))
+    X = rng.normal(size=(5, 3))
+    A0, _ = stage.forward(flat, X)
+    u = stage.unpack(flat)
+    s = SCALE_LR_FACTOR * u["scale"][0]
+    w, b, V, c = (EMBEDDING_LR_FACTOR * u[name][0] for name in ("w", "b", "V", "c"))
+    expected = []
+    for x in X:
+        emb = [np.cos(2 * np.pi * x[j] * w[j] + b[j]) @ V[j] + c[j] for j in range(2)]
+        expected.append(np.concatenate([x[:2], *emb, x[2:]]) * s)
+    np.testing.assert_allclose(A0[0], np.array(expected), rtol=1e-12)
+
+
+def test_initialisation_is_realmlps():
+    stage = PeriodicScalingStage(50, 40, frequency_scale=0.1)
+    flat = stage.initialize(np.random.RandomState(0), np.float64)[np.newaxis]
+    p = stage._actual(flat)
+    np.testing.assert_allclose(p["scale"], 1.0)
+    assert abs(p["w"].std() - 0.1) < 0.01
+    assert p["b"].min() >= -np.pi and p["b"].max() <= np.pi
+    assert np.abs(p["V"]).max() <= 1 / np.sqrt(16)
+
+
+def test_plain_network_has_no_stage():
+    """The extension point is inert for the plain MLP: no stage attribute."""
+    net = Network((3, 4, 1), "relu", "identity")
+    assert getattr(net, "input_stage", None) is None
+
+
+def test_staged_network_pickles_and_stacks():
+    import pickle
+
+    rng = np.random.RandomState(3)
+    net = _network(rng)
+    X, _ = _data(rng)
+    clone = pickle.loads(pickle.dumps(net))
+    np.testing.assert_array_equal(clone.predict(X), net.predict(X))
+    stack = StagedNetwork.stack([net, clone])
+    assert isinstance(stack, StagedNetwork)
+    np.testing.assert_allclose(stack.predict(X)[1], net.predict(X), rtol=1e-12)
+    chunked = net.predict(X, batch_size=2)
+    np.testing.assert_allclose(chunked, net.predict(X), rtol=1e-12)
