@@ -267,12 +267,18 @@ def main(argv=None):
         help="members with early_stopping=True (the ensemble's own stopping)",
     )
     parser.add_argument(
+        "--monitor",
+        choices=["val_score", "val_loss"],
+        default="val_score",
+        help="what early stopping follows (with --member-early-stopping)",
+    )
+    parser.add_argument(
         "--report", action="store_true", help="print the results file as tables"
     )
     args = parser.parse_args(argv)
     out = args.out
     if args.member_early_stopping:
-        MEMBER_EARLY_STOPPING["early_stopping"] = True
+        MEMBER_EARLY_STOPPING.update(early_stopping=True, monitor=args.monitor)
     if args.report:
         print(report(json.loads(out.read_text())))
         return None
