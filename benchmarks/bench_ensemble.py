@@ -244,6 +244,15 @@ def quality(task, quick, repeats):
     return result
 
 
+#: Where the quality results go: members without early stopping, or with it
+#: on the validation score or loss (``--member-early-stopping --monitor``).
+QUALITY_KEY = {
+    None: "quality",
+    "val_score": "quality_early_stopping_val_score",
+    "val_loss": "quality_early_stopping_val_loss",
+}
+
+
 def _jsonable(value):
     if isinstance(value, dict):
         return {k: _jsonable(v) for k, v in value.items()}
@@ -295,17 +304,17 @@ def main(argv=None):
                 )
                 print(name, "cost", json.dumps(_summary(entry["cost"])), flush=True)
             if args.part in ("quality", "both"):
-                entry["quality"] = quality(task, args.quick, args.cv_repeats)
-                entry["quality"]["cv_repeats"] = args.cv_repeats
-                print(name, "quality", json.dumps(_jsonable(entry["quality"])),
-                      flush=True)  # fmt: skip
+                key = QUALITY_KEY[MEMBER_EARLY_STOPPING.get("monitor")]
+                entry[key] = quality(task, args.quick, args.cv_repeats)
+                entry[key]["cv_repeats"] = args.cv_repeats
+                print(name, key, json.dumps(_jsonable(entry[key])), flush=True)
             if not args.quick:
                 out.write_text(json.dumps(_jsonable(results), indent=1))
     return results
 
 
 def report(results):
-    """The results as the two markdown tables of benchmarks/README.md."""
+    """The results as the markdown tables of benchmarks/README.md."""
     lines = [
         "| dataset | rows x features | load | one member s | ensemble x8 | "
         "shared batches | Bagging x8 | Voting x8 | peak MiB (one / x8 / shared "
@@ -326,15 +335,20 @@ def report(results):
             f"| {name} | {shape} | {entry['cost']['load']:.0f} | "
             f"{row[0]['seconds']:.2f} | {ratios} | {peaks} |"
         )
-    lines += [
-        "",
+    for key in QUALITY_KEY.values():
+        lines += ["", f"{key}:", ""] + _quality_table(results, key)
+    return "\n".join(lines)
+
+
+def _quality_table(results, key):
+    lines = [
         "| dataset | evaluation | score: one member | x8 | x8 shared | "
         "x8 - one (corrected SE, p, wins/ties/losses) | log-loss: one / x8 / "
         "shared | Brier: one / x8 / shared |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for name, entry in results.items():
-        q = entry.get("quality")
+        q = entry.get(key)
         if q is None:
             continue
         s = q["score"]
@@ -365,7 +379,7 @@ def report(results):
             f"{s['ensemble']:.4f} | {s['ensemble_shared']:.4f} | {test} | "
             f"{extra[0]} | {extra[1]} |"
         )
-    return "\n".join(lines)
+    return lines
 
 
 def _summary(cost_result):
