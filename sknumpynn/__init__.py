@@ -2,8 +2,8 @@
 
 from sknumpynn._classifier import NumpyMLPClassifier
 from sknumpynn._regressor import NumpyMLPRegressor
-from sknumpynn.tabular import TabularMLPClassifier, TabularMLPRegressor
 from sknumpynn._utils.version import __version__
+from sknumpynn.tabular import TabularMLPClassifier, TabularMLPRegressor
 
 __all__ = [
     "NumpyMLPClassifier",
