@@ -106,7 +106,7 @@ class Trainer:
 
     def _gather_groups(self):
         """A stack gathers every group's batch rows into one array per step
-        (sparse rows stay per group, one ``Rows`` each)."""
+        (dense rows; a sparse ``X`` keeps one ``Rows`` per group)."""
         self.stacked = None
         if self.single or any(sp.issparse(g.source[0]) for g in self.groups):
             return
@@ -122,7 +122,12 @@ class Trainer:
 
     def _batches(self):
         """This epoch's batches: ``Rows`` lists (one model) or ``StackedRows``."""
-        if self.stacked is None:
+        if self.single:
+            group = self.groups[0]
+            for batch in group.batches(group.order):
+                yield [Rows(group.models, *batch)]
+            return
+        if self.stacked is None:  # sparse rows: each group's own gather
             batches = [group.batches(group.order) for group in self.groups]
             for step in zip(*batches):
                 yield [Rows(g.models, *batch) for g, batch in zip(self.groups, step)]
@@ -203,7 +208,8 @@ class Trainer:
         total, n_rows = 0.0, 0
         with np.errstate(over="ignore", invalid="ignore"):
             for rows in self._batches():
-                n_batch = rows[0].X.shape[0] if type(rows) is list else rows.X.shape[1]
+                stacked = isinstance(rows, StackedRows)
+                n_batch = rows.X.shape[1] if stacked else rows[0].X.shape[0]
                 masks = self._dropout_masks(n_batch)
                 loss = batch_gradient(
                     self.network,
