@@ -425,3 +425,33 @@ def test_gallery_example_runs_quick(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "ensemble's test log-loss" in result.stdout
+
+
+class _StopAfter:
+    """A stack rule: every model stops together after ``n`` epochs."""
+
+    def __init__(self, n):
+        self.n, self.epochs, self.finished = n, 0, False
+
+    def epoch_end(self, trainer, losses, stopped, diverged):
+        self.epochs += 1
+        return list(trainer.active) if self.epochs == self.n else list(diverged)
+
+    def finish(self, trainer):
+        self.finished = True
+
+
+def test_trainer_stack_rule_takes_the_stacks_decision(cancer):
+    X, y = cancer
+    # tol=1e9: each model's own rule would stop it after 4 epochs.
+    estimator = NumpyMLPClassifier(**SMALL, tol=1e9, n_iter_no_change=2)
+    items = [
+        together._Prepared(clone(estimator).set_params(random_state=s), (X, y, None))
+        for s in (0, 1)
+    ]
+    rule = _StopAfter(7)
+    results = together.train_stack([[item] for item in items], stack_rule=rule)
+    assert rule.finished
+    assert [fitted.n_iter_ for fitted, _ in results] == [7, 7]
+    alone = together.train_stack([[together._Prepared(items[0].source, (X, y, None))]])
+    assert alone[0][0].n_iter_ == 4
