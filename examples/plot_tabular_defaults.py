@@ -1,6 +1,6 @@
 """
 Tabular defaults: TabularMLP against scikit-learn's MLP and gradient boosting
-============================================================================
+=============================================================================
 
 :class:`sknumpynn.TabularMLPClassifier` and
 :class:`~sknumpynn.TabularMLPRegressor` take a raw table and preprocess it
