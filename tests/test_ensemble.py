@@ -455,3 +455,19 @@ def test_trainer_stack_rule_takes_the_stacks_decision(cancer):
     assert [fitted.n_iter_ for fitted, _ in results] == [7, 7]
     alone = together.train_stack([[together._Prepared(items[0].source, (X, y, None))]])
     assert alone[0][0].n_iter_ == 4
+
+
+def test_sparse_input_in_one_stack_is_trained_densely(cancer, monkeypatch):
+    import scipy.sparse as sp
+
+    from sknumpynn.ensemble import _fit
+
+    X, y = cancer
+    estimator = NumpyMLPClassifier(**SMALL, early_stopping=True)
+    ensemble = DeepEnsembleClassifier(estimator, n_estimators=2, random_state=0)
+    dense = clone(ensemble).fit(X, y).predict_proba(X)
+    sparse = clone(ensemble).fit(sp.csr_matrix(X), y).predict_proba(sp.csr_matrix(X))
+    np.testing.assert_allclose(sparse, dense, rtol=1e-9)
+    monkeypatch.setattr(_fit, "MAX_DENSE_BYTES", 1000)
+    with pytest.raises(ValueError, match="Sparse X is trained densely"):
+        clone(ensemble).fit(sp.csr_matrix(X), y)
