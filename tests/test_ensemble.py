@@ -393,3 +393,65 @@ def test_given_validation_rows_replace_the_split(cancer):
         )
     with pytest.raises(ValueError, match="X_val is provided, but y_val"):
         DeepEnsembleClassifier(estimator).fit(X_train, y_train, X_val=X_val)
+
+
+def test_readme_section_runs(capsys):
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Deep ensembles\n", 1)[1].split("\n## ", 1)[0]
+    (block,) = re.findall(r"```python\n(.*?)```", section, re.S)
+    exec(compile(block, "README.md:Deep ensembles", "exec"), {})
+    n_iter, best_epoch, n_members = map(int, capsys.readouterr().out.split())
+    assert n_members == 8 and 1 <= best_epoch <= n_iter
+
+
+def test_gallery_example_runs_quick(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).parents[1] / "examples" / "plot_deep_ensemble.py"
+    env = {**os.environ, "MPLBACKEND": "Agg"}
+    result = subprocess.run(
+        [sys.executable, str(script), "--quick"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "ensemble's test log-loss" in result.stdout
+
+
+class _StopAfter:
+    """A stack rule: every model stops together after ``n`` epochs."""
+
+    def __init__(self, n):
+        self.n, self.epochs, self.finished = n, 0, False
+
+    def epoch_end(self, trainer, losses, stopped, diverged):
+        self.epochs += 1
+        return list(trainer.active) if self.epochs == self.n else list(diverged)
+
+    def finish(self, trainer):
+        self.finished = True
+
+
+def test_trainer_stack_rule_takes_the_stacks_decision(cancer):
+    X, y = cancer
+    # tol=1e9: each model's own rule would stop it after 4 epochs.
+    estimator = NumpyMLPClassifier(**SMALL, tol=1e9, n_iter_no_change=2)
+    items = [
+        together._Prepared(clone(estimator).set_params(random_state=s), (X, y, None))
+        for s in (0, 1)
+    ]
+    rule = _StopAfter(7)
+    results = together.train_stack([[item] for item in items], stack_rule=rule)
+    assert rule.finished
+    assert [fitted.n_iter_ for fitted, _ in results] == [7, 7]
+    alone = together.train_stack([[together._Prepared(items[0].source, (X, y, None))]])
+    assert alone[0][0].n_iter_ == 4

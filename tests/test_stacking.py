@@ -246,3 +246,70 @@ def test_working_memory_splits_stacks_with_identical_results(iris):
         stacks, _ = plan_fits(estimators, datasets, [None] * len(estimators))
         assert len(stacks) > 3
         assert_same_fits(estimators, datasets)
+
+
+def test_fits_a_stack_would_slow_down_are_fitted_one_by_one(iris, capsys):
+    from sknumpynn._training.together import STACK_MAX_FLOPS, step_flops
+
+    X, y = iris
+    wide = NumpyMLPClassifier(hidden_layer_sizes=(600, 600), max_iter=2, random_state=0)
+    small = NumpyMLPClassifier(hidden_layer_sizes=(8,), max_iter=2, random_state=0)
+    estimators, datasets = jobs(wide, {"alpha": [1e-4, 1e-2]}, X, y, n_splits=2)
+    e, d = jobs(small, {"alpha": [1e-4, 1e-2]}, X, y, n_splits=2)
+    reasons = {}
+    stacks, alone = plan_fits(estimators + e, datasets + d, [None] * 8, reasons)
+    assert reasons["costly"] == alone == [0, 1, 2, 3]
+    assert [len(g) for g in stacks[0]] == [2, 2]
+    item = stacks[0][0][0]
+    assert step_flops(item) <= STACK_MAX_FLOPS
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit_together(estimators + e, datasets + d, verbose=1)
+    assert "4 fits fitted one by one instead of stacked" in capsys.readouterr().out
+    assert_same_fits(estimators, datasets, n_stacked=0)
+
+
+def test_float32_fits_stack_in_float32(iris):
+    X, y = iris
+    base = NumpyMLPClassifier(
+        hidden_layer_sizes=(6,), max_iter=10, random_state=0, dtype="float32"
+    )
+    estimators, datasets = jobs(base, {"alpha": [1e-4, 1e-1]}, X, y)
+    stacks, _ = plan_fits(estimators, datasets, [None] * len(estimators))
+    assert [item.run.network.dtype for g in stacks[0] for item in g] == ["float32"] * 6
+    together, _ = assert_same_fits(estimators, datasets, n_stacked=6)
+    assert all(fit.coefs_[0].dtype == np.float32 for fit, _ in together)
+
+
+@pytest.mark.parametrize("sizes", [(2, 2), (1, 2), (1, 1, 1)])
+def test_gathered_batch_gradient_equals_each_networks_gradient(sizes):
+    from sknumpynn.nn.batch import StackedRows
+
+    rng = np.random.RandomState(1)
+    K = sum(sizes)
+    nets = [
+        Network((4, 6, 1), ["relu"], "identity").initialize(np.random.RandomState(k))
+        for k in range(K)
+    ]
+    stack = Network.stack(nets)
+    X = rng.normal(size=(len(sizes), 5, 4))
+    group = np.repeat(np.arange(len(sizes)), sizes)
+    Y, sw = rng.normal(size=(len(sizes), 5, 1))[group], rng.rand(len(sizes), 5)[group]
+    sw[-1] = 0.0  # the last model's rows weigh nothing: no step for it
+    workspace = Workspace(stack, 5)
+    alphas = np.linspace(0.1, 0.5, K)
+    rows = StackedRows(sizes, X, Y, sw)
+    values = batch_gradient(
+        stack, rows, "squared_error", workspace, Penalty(alphas, 0.0)
+    )
+    for k, net in enumerate(nets):
+        single = Workspace(net, 5)
+        value = batch_gradient(
+            net,
+            [Rows(..., X[group[k]], Y[k], sw[k])],
+            "squared_error",
+            single,
+            Penalty(float(alphas[k]), 0.0),
+        )
+        assert values[k] == value
+        np.testing.assert_array_equal(workspace.grad[k], single.grad)

@@ -24,6 +24,7 @@ for the weights to keep. The loop knows nothing else about it.
 """
 
 import numpy as np
+import scipy.sparse as sp
 
 from sknumpynn._training import recovery
 from sknumpynn._training.batches import BatchIterator, StackedBatches
@@ -104,9 +105,10 @@ class Trainer:
         self._allocate_dropout()
 
     def _gather_groups(self):
-        """A stack gathers every group's batch rows into one array per step."""
+        """A stack gathers every group's batch rows into one array per step
+        (dense rows; a sparse ``X`` keeps one ``Rows`` per group)."""
         self.stacked = None
-        if self.single:
+        if self.single or any(sp.issparse(g.source[0]) for g in self.groups):
             return
         for group in self.groups:
             if group.order is None:  # no shuffle, no split: rows in order
@@ -124,6 +126,11 @@ class Trainer:
             group = self.groups[0]
             for batch in group.batches(group.order):
                 yield [Rows(group.models, *batch)]
+            return
+        if self.stacked is None:  # sparse rows: each group's own gather
+            batches = [group.batches(group.order) for group in self.groups]
+            for step in zip(*batches):
+                yield [Rows(g.models, *batch) for g, batch in zip(self.groups, step)]
             return
         sizes = tuple(len(group.members) for group in self.groups)
         orders = np.stack([group.order for group in self.groups])
@@ -201,7 +208,8 @@ class Trainer:
         total, n_rows = 0.0, 0
         with np.errstate(over="ignore", invalid="ignore"):
             for rows in self._batches():
-                n_batch = rows.X.shape[1] if not self.single else rows[0].X.shape[0]
+                stacked = isinstance(rows, StackedRows)
+                n_batch = rows.X.shape[1] if stacked else rows[0].X.shape[0]
                 masks = self._dropout_masks(n_batch)
                 loss = batch_gradient(
                     self.network,

@@ -15,7 +15,10 @@ as one network with a leading model axis; within a stack, runs with the same
 rows in the same order (the candidates of one fold with one random state) share
 every mini-batch gather and first-layer product. Everything else (``lbfgs``,
 callbacks, verbose output, sparse input, ``random_state=None``, estimators
-that are not ours) is fitted one by one.
+that are not ours) is fitted one by one, and so are fits whose network is so
+large that a stack would cost more than one-by-one fits (:func:`stack_pays`:
+a threshold on the flops of a step, measured with
+``benchmarks/bench_stack.py``).
 """
 
 import hashlib
@@ -106,7 +109,15 @@ class _Prepared:
         )
 
     def rows_key(self):
-        """Runs with equal keys (and equal ``X``) share their batches."""
+        """Runs with equal keys (and equal ``X``) share their batches.
+
+        Computed once (planning compares every fit with every group)."""
+        key = self.__dict__.get("_rows_key")
+        if key is None:
+            key = self._rows_key = self._compute_rows_key()
+        return key
+
+    def _compute_rows_key(self):
         run = self.run
         state = run.rng.get_state()
         digest = hashlib.blake2b(state[1].tobytes() + repr(state[2:]).encode())
@@ -146,9 +157,41 @@ def _row_groups(members):
 #: Bytes of one layer's per-batch activations a stack aims to keep in cache.
 #: Every step streams them several times; beyond the caches the elementwise
 #: passes run at memory speed. Measured per model-step on this 2-core machine
-#: (27 inputs, batch 200): hidden 100, 150 us at 12-24 models, 367 us at 96;
-#: hidden 16, 50 us at 24-48 models, 127 us at 96. 1 MiB keeps 6 and 40.
-LAYER_CACHE_BYTES = int(os.environ.get("SKNUMPYNN_STACK_LAYER_BYTES", 2**20))
+#: (``benchmarks/bench_stack.py``, 30 inputs, batch 200, float64, shared
+#: batches): hidden 100, 164 us at 4 models, 130 at 12, 137-147 at 24-48,
+#: 171 at 96; hidden 16 and 32, flat from 24 to 96 models. 2 MiB keeps 13
+#: models of hidden 100 (26 in float32) and 81 of hidden 16.
+LAYER_CACHE_BYTES = int(os.environ.get("SKNUMPYNN_STACK_LAYER_BYTES", 2**21))
+
+#: Flops of one model's mini-batch step (``6 x batch x weights``) beyond which
+#: a stack costs more than 0.8x fitting its models one by one: the products
+#: dominate both, and a single fit's run as fast as a stack's, so what a stack
+#: saves (a single fit's ~100 us of fixed costs per step) no longer counts.
+#: Measured with ``benchmarks/bench_stack.py`` (stacked against alone, per
+#: model-step, float64, CPU time; stacks of 8 unless said): 0.6 Mflop (hidden
+#: 16, 30 inputs) 0.26-0.41x at 24-96 models; 3.7 Mflop (hidden 100, 30
+#: inputs) 0.62x (shared batches) and 0.74x (own) at 24 models; 5.8 Mflop
+#: (hidden 64, 74 inputs) 0.72-0.74x; 11.5 Mflop (hidden 128) 0.88x (shared)
+#: and 1.13x (own); 23 Mflop (hidden 256) 1.03x; 94 Mflop (hidden 100, 784
+#: inputs) 0.90-1.01x; 102 Mflop (hidden (256, 256), 74 inputs) 1.01-1.04x.
+#: In float32 (products about twice as fast, the same fixed costs) a step
+#: counts 0.55 of its flops: hidden 128 measured 0.81x (own batches), hidden
+#: 256 0.78x (shared) and 0.91x (own).
+STACK_MAX_FLOPS = float(os.environ.get("SKNUMPYNN_STACK_MAX_FLOPS", 6e6))
+
+
+def step_flops(item):
+    """Flops of one model's mini-batch step, in float64 terms (0.55 of them
+    for float32, see :data:`STACK_MAX_FLOPS`)."""
+    network, settings = item.run.network, item.run.settings
+    flops = 6 * settings.batch_size * network.n_coef_params
+    return flops * (0.55 if network.dtype == np.float32 else 1.0)
+
+
+def stack_pays(item):
+    """Whether stacking fits like ``item`` costs less than fitting them one
+    by one (:data:`STACK_MAX_FLOPS`)."""
+    return step_flops(item) <= STACK_MAX_FLOPS
 
 
 def _stack_capacity(item):
@@ -164,12 +207,16 @@ def _stack_capacity(item):
 
 
 def _plan(prepared):
-    """Stacks (lists of row groups, at most one stack's capacity each)."""
+    """Stacks (lists of row groups, at most one stack's capacity each), and
+    the fits whose shape a stack would slow down (fitted one by one)."""
     by_key = {}
     for item in prepared:
         by_key.setdefault(item.stack_key(), []).append(item)
-    stacks = []
+    stacks, costly = [], []
     for members in by_key.values():
+        if len(members) > 1 and not stack_pays(members[0]):
+            costly += members
+            continue
         capacity, current, size = _stack_capacity(members[0]), [], 0
         for group in _row_groups(members):
             while group:
@@ -182,7 +229,7 @@ def _plan(prepared):
                     current, size = [], 0
         if current:
             stacks.append(current)
-    return stacks
+    return stacks, costly
 
 
 def train_stack(groups, stack_rule=None):
@@ -257,9 +304,10 @@ def fit_together(estimators, datasets, *, n_jobs=None, verbose=0):
     if len(estimators) != len(datasets):
         raise ValueError("fit_together needs one dataset per estimator.")
     results = [None] * len(estimators)
-    stacks, alone = plan_fits(estimators, datasets, results)
+    reasons = {}
+    stacks, alone = plan_fits(estimators, datasets, results, reasons)
     if verbose > 0:
-        _describe(stacks, alone, len(estimators))
+        _describe(stacks, alone, len(estimators), reasons["costly"])
     tasks = [delayed(train_stack)(groups) for groups in stacks]
     tasks += [delayed(fit_one)(estimators[i], datasets[i]) for i in alone]
     outputs = Parallel(n_jobs=n_jobs)(tasks)
@@ -272,8 +320,18 @@ def fit_together(estimators, datasets, *, n_jobs=None, verbose=0):
     return results
 
 
-def plan_fits(estimators, datasets, results):
+def plan_fits(estimators, datasets, results, reasons=None):
     """Prepare every stackable fit and group them into stacks.
+
+    Parameters
+    ----------
+    estimators, datasets : list
+    results : list
+        Receives ``(None, error)`` for a fit whose preparation failed.
+    reasons : dict, default=None
+        If given, receives ``"costly"``: the indices of the fits left out of
+        a stack because a stack of their shape costs more than one-by-one
+        fits (:func:`stack_pays`).
 
     Returns
     -------
@@ -294,15 +352,25 @@ def plan_fits(estimators, datasets, results):
             continue
         item.index = index
         prepared.append(item)
-    return _plan(prepared), alone
+    stacks, costly = _plan(prepared)
+    costly = sorted(item.index for item in costly)
+    if reasons is not None:
+        reasons["costly"] = costly
+    return stacks, sorted(alone + costly)
 
 
-def _describe(stacks, alone, n_fits):
+def _describe(stacks, alone, n_fits, costly=()):
     sizes = [sum(len(group) for group in groups) for groups in stacks]
     n_groups = sum(len(groups) for groups in stacks)
     print(
         f"Stacked {sum(sizes)} of {n_fits} fits into {len(stacks)} stacked "
         f"network(s) of {sizes} models ({n_groups} groups sharing their batches); "
-        f"{len(alone)} fitted one by one (lbfgs, callbacks, verbose, sparse "
-        "input, random_state=None or not a sknumpynn estimator)."
+        f"{len(alone) - len(costly)} fitted one by one (lbfgs, callbacks, verbose, "
+        "sparse input, random_state=None or not a sknumpynn estimator)."
     )
+    if costly:
+        print(
+            f"{len(costly)} fits fitted one by one instead of stacked: at their "
+            f"network shape a stack costs more than one-by-one fits (more than "
+            f"{STACK_MAX_FLOPS:.3g} flops per model-step, STACK_MAX_FLOPS)."
+        )

@@ -74,7 +74,7 @@ _ATTRIBUTES = """
     n_features_in_ : int
         Number of features seen during fit.
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when ``X`` has string column names.
 
     n_iter_ : int
@@ -126,16 +126,21 @@ class DeepEnsembleClassifier(ClassifierMixin, BaseDeepEnsemble):
     Examples
     --------
     >>> from sklearn.datasets import load_iris
+    >>> from sklearn.preprocessing import StandardScaler
     >>> from sknumpynn import NumpyMLPClassifier
     >>> from sknumpynn.ensemble import DeepEnsembleClassifier
     >>> X, y = load_iris(return_X_y=True)
-    >>> member = NumpyMLPClassifier(hidden_layer_sizes=(16,), max_iter=300,
-    ...                             early_stopping=True)
+    >>> X = StandardScaler().fit_transform(X)
+    >>> member = NumpyMLPClassifier(hidden_layer_sizes=(16,), max_iter=100,
+    ...                             learning_rate_init=0.01, early_stopping=True,
+    ...                             monitor="val_loss")
     >>> clf = DeepEnsembleClassifier(member, n_estimators=4, random_state=0)
     >>> clf.fit(X, y).score(X, y) > 0.9
     True
     >>> len(clf.estimators_), clf.predict_proba(X[:1]).shape
     (4, (1, 3))
+    >>> clf.n_iter_ == clf.estimators_[0].n_iter_  # stopped together
+    True
     """
     )
 

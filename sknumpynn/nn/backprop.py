@@ -129,7 +129,8 @@ def _stacked_gradient(
     P = activations[-1]
     value = None
     if compute_loss:
-        value = np.asarray(loss.value(rows.Y, P, sw), dtype=np.float64)
+        with np.errstate(invalid="ignore", divide="ignore"):  # empty: 0 below
+            value = np.asarray(loss.value(rows.Y, P, sw), dtype=np.float64)
         alpha, l1 = penalty
         value = value + network.penalty(alpha, sw_sum, l1, workspace.scratch)
     delta = loss.output_delta(rows.Y, P)
