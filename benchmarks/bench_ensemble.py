@@ -24,7 +24,10 @@ few seconds that writes nothing; CI runs it). Two parts:
   you report such numbers).
 
 The member is the compare's, without early stopping, so the ensemble's
-early stopping is off ('auto') and each member is its own fit. Results go to
+early stopping is off ('auto') and each member is its own fit; with
+``--member-early-stopping`` the member (and the single model) gets
+``early_stopping=True``, so the ensemble holds out one split and stops all
+members together on the score of their mean. Results go to
 ``benchmarks/results_ensemble.json`` (merged per dataset and part).
 """
 
@@ -90,9 +93,14 @@ ALL_TASKS = {**TASKS, **BUNDLED}
 SMALL = ("heart", "boston", "breast_cancer", "wine", "digits", "diabetes")
 
 
+#: ``--member-early-stopping``: the members (and the single model) hold out
+#: 10 % and stop early; the ensemble then stops all members on its own score.
+MEMBER_EARLY_STOPPING = {}
+
+
 def member(task, quick):
     """The compare's estimator for ``task`` (random_state=0)."""
-    params = {"random_state": 0, **task.params}
+    params = {"random_state": 0, **task.params, **MEMBER_EARLY_STOPPING}
     if quick:
         params.update({"max_iter": 5, "hidden_layer_sizes": (8,)})
     return MEMBER[task.kind](**params)
@@ -236,6 +244,15 @@ def quality(task, quick, repeats):
     return result
 
 
+#: Where the quality results go: members without early stopping, or with it
+#: on the validation score or loss (``--member-early-stopping --monitor``).
+QUALITY_KEY = {
+    None: "quality",
+    "val_score": "quality_early_stopping_val_score",
+    "val_loss": "quality_early_stopping_val_loss",
+}
+
+
 def _jsonable(value):
     if isinstance(value, dict):
         return {k: _jsonable(v) for k, v in value.items()}
@@ -254,10 +271,23 @@ def main(argv=None):
     parser.add_argument("--cv-repeats", type=int, default=3, help="CV repeats")
     parser.add_argument("--out", type=Path, default=OUT, help="results file")
     parser.add_argument(
+        "--member-early-stopping",
+        action="store_true",
+        help="members with early_stopping=True (the ensemble's own stopping)",
+    )
+    parser.add_argument(
+        "--monitor",
+        choices=["val_score", "val_loss"],
+        default="val_score",
+        help="what early stopping follows (with --member-early-stopping)",
+    )
+    parser.add_argument(
         "--report", action="store_true", help="print the results file as tables"
     )
     args = parser.parse_args(argv)
     out = args.out
+    if args.member_early_stopping:
+        MEMBER_EARLY_STOPPING.update(early_stopping=True, monitor=args.monitor)
     if args.report:
         print(report(json.loads(out.read_text())))
         return None
@@ -274,17 +304,17 @@ def main(argv=None):
                 )
                 print(name, "cost", json.dumps(_summary(entry["cost"])), flush=True)
             if args.part in ("quality", "both"):
-                entry["quality"] = quality(task, args.quick, args.cv_repeats)
-                entry["quality"]["cv_repeats"] = args.cv_repeats
-                print(name, "quality", json.dumps(_jsonable(entry["quality"])),
-                      flush=True)  # fmt: skip
+                key = QUALITY_KEY[MEMBER_EARLY_STOPPING.get("monitor")]
+                entry[key] = quality(task, args.quick, args.cv_repeats)
+                entry[key]["cv_repeats"] = args.cv_repeats
+                print(name, key, json.dumps(_jsonable(entry[key])), flush=True)
             if not args.quick:
                 out.write_text(json.dumps(_jsonable(results), indent=1))
     return results
 
 
 def report(results):
-    """The results as the two markdown tables of benchmarks/README.md."""
+    """The results as the markdown tables of benchmarks/README.md."""
     lines = [
         "| dataset | rows x features | load | one member s | ensemble x8 | "
         "shared batches | Bagging x8 | Voting x8 | peak MiB (one / x8 / shared "
@@ -305,15 +335,20 @@ def report(results):
             f"| {name} | {shape} | {entry['cost']['load']:.0f} | "
             f"{row[0]['seconds']:.2f} | {ratios} | {peaks} |"
         )
-    lines += [
-        "",
+    for key in QUALITY_KEY.values():
+        lines += ["", f"{key}:", ""] + _quality_table(results, key)
+    return "\n".join(lines)
+
+
+def _quality_table(results, key):
+    lines = [
         "| dataset | evaluation | score: one member | x8 | x8 shared | "
         "x8 - one (corrected SE, p, wins/ties/losses) | log-loss: one / x8 / "
         "shared | Brier: one / x8 / shared |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for name, entry in results.items():
-        q = entry.get("quality")
+        q = entry.get(key)
         if q is None:
             continue
         s = q["score"]
@@ -344,7 +379,7 @@ def report(results):
             f"{s['ensemble']:.4f} | {s['ensemble_shared']:.4f} | {test} | "
             f"{extra[0]} | {extra[1]} |"
         )
-    return "\n".join(lines)
+    return lines
 
 
 def _summary(cost_result):

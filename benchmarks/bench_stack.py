@@ -10,16 +10,19 @@ model-step of:
   bookkeeping included: ``(run(3 epochs) - run(1 epoch)) / 2``), stacked;
 - ``alone``: the same model fitted on its own (K = 1 with the same engine),
   so ``step / alone`` is the price (< 1) or gain of stacking;
-- ``products``: the step's matrix products at the engine's shapes (first
-  layer per row group, later layers batched), ``wide``: the first layer as
-  one wide product per row group instead (``X_b @ [W_1 ... W_K]`` and
-  ``X_b.T @ [D_1 ... D_K]``);
+- ``products``: the step's matrix products at the engine's shapes (``first``:
+  the first layer, one broadcast product over the row groups, as
+  ``nn.batch.group_product``; later layers batched), ``wide``: the same with
+  the first layer as one wide product per row group instead (``X_b @ [W_1
+  ... W_K]`` and ``X_b.T @ [D_1 ... D_K]``, which needs a model-minor layout);
 - ``elementwise``: bias adds, activations, output delta, loss value,
   activation derivatives, bias sums, the L2 penalty and its gradient;
 - ``optimizer``: Adam over the stack's flat parameters; ``gathers``: the
   batch rows of every row group;
 - ``python``: ``step`` minus the four parts (interpreter work, dispatch,
-  epoch bookkeeping);
+  epoch bookkeeping). The parts are the step's operations timed alone at
+  its shapes (hot caches), not the engine instrumented, so on a loaded
+  machine this residual can come out negative;
 - ``floor``: the step's flops (``6 B sum(fan_in fan_out)``) at the GEMM rate
   of one large square product: the arithmetic a step cannot go below.
 
@@ -44,6 +47,7 @@ from sknumpynn._training.loop import Trainer
 from sknumpynn._training.together import _Prepared, _row_groups
 from sknumpynn.nn import Adam
 from sknumpynn.nn.activations import logistic, relu, relu_derivative
+from sknumpynn.nn.batch import group_product
 from sknumpynn.nn.losses import Loss
 
 BATCH = 200
@@ -147,16 +151,16 @@ def parts(hidden, K, n_groups, dtype, n_features):
     A = [np.abs(normal(K, BATCH, u)) for u in units[1:]]
     D = [normal(K, BATCH, u) for u in units[1:]]
     G = [np.empty_like(w) for w in W]
-    Y = (rng.uniform(size=(BATCH, 1)) > 0.5).astype(dtype)
+    Y = (rng.uniform(size=(K, BATCH, 1)) > 0.5).astype(dtype)
     wide_W = normal(n_features, size * units[1])
     wide_A = np.empty((BATCH, size * units[1]), dtype)
     wide_G = np.empty((n_features, size * units[1]), dtype)
 
-    def first_layer():
-        for g in range(n_groups):
-            sl = slice(g * size, (g + 1) * size)
-            np.matmul(Xb[g], W[0][sl], out=A[0][sl])
-            np.matmul(Xb[g].T, D[0][sl], out=G[0][sl])
+    Xg, sizes = np.stack(Xb), (size,) * n_groups
+
+    def first_layer():  # the engine's: one broadcast product per direction
+        group_product(Xg, sizes, W[0], A[0])
+        group_product(Xg, sizes, D[0], G[0], transpose=True)
 
     def later_layers():
         for layer in range(1, len(W)):
@@ -177,10 +181,9 @@ def parts(hidden, K, n_groups, dtype, n_features):
             A[layer] += b[layer]
             if layer < len(W) - 1:
                 relu(A[layer])
-        logistic(P)
-        for k in range(0, K, size):
-            loss.value(Y, P[k : k + size])
-            loss.output_delta(Y, P[k : k + size])
+        logistic(P)  # the loss and its delta: one operation over the stack
+        loss.value(Y, P)
+        loss.output_delta(Y, P)
         for layer in range(len(W) - 1):
             relu_derivative(A[layer], D[layer])
         for layer in range(len(W)):

@@ -1,6 +1,6 @@
 """
 Tabular defaults: TabularMLP against scikit-learn's MLP and gradient boosting
-============================================================================
+=============================================================================
 
 :class:`sknumpynn.TabularMLPClassifier` and
 :class:`~sknumpynn.TabularMLPRegressor` take a raw table and preprocess it
@@ -17,6 +17,7 @@ benchmarks' "Tabular MLPs" section.
 
 import sys
 import time
+import warnings
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -26,6 +27,7 @@ from sklearn.ensemble import (
     HistGradientBoostingClassifier,
     HistGradientBoostingRegressor,
 )
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.pipeline import make_pipeline
@@ -39,6 +41,8 @@ from sknumpynn import (
 )
 
 QUICK = "--quick" in sys.argv  # the test suite's smoke run
+# The MLPs at their defaults often end at max_iter=200 before converging.
+warnings.filterwarnings("ignore", category=ConvergenceWarning)
 EPOCHS = 3 if QUICK else 40
 
 

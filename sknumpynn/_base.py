@@ -10,15 +10,14 @@ from numbers import Integral, Real
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn import get_config
 from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import (
     _num_samples,
-    validate_data,
 )
 
+from sknumpynn._prediction import _FLOAT_DTYPES, PredictionMixin
 from sknumpynn._training import ledger
 from sknumpynn._training.hooks import TrainingHooks
 from sknumpynn._training.lbfgs import LbfgsSettings, train_lbfgs
@@ -32,7 +31,7 @@ from sknumpynn._utils.version import VersionedPickleMixin
 from sknumpynn.nn import Network
 from sknumpynn.nn.activations import HIDDEN_ACTIVATIONS
 from sknumpynn.nn.backprop import Penalty
-from sknumpynn.nn.forward import forward_pass, hidden_activations
+from sknumpynn.nn.forward import hidden_activations
 from sknumpynn.nn.schedules import SCHEDULES
 
 #: What a fit hands from its preparation to its training loop.
@@ -54,13 +53,9 @@ except ImportError:  # older scikit-learn: nothing to support
 #: float32; smaller problems follow scikit-learn's precision rule.
 AUTO_FLOAT32_MIN_SAMPLES = 10_000
 
-#: Upper bound of the activations of one predict chunk, in MiB.
-PREDICT_CHUNK_MIB = 32
-
-_FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
-
 
 class BaseNumpyMLP(
+    PredictionMixin,
     StochasticFitMixin,
     CallbackSupportMixin,
     VersionedPickleMixin,
@@ -120,6 +115,7 @@ class BaseNumpyMLP(
         "monitor": [StrOptions({"val_score", "val_loss"})],
         "scoring": [str, callable, None],
         "callbacks": [list, None],
+        "transform_layer": [Integral],
     }
 
     @abstractmethod
@@ -157,6 +153,7 @@ class BaseNumpyMLP(
         monitor,
         callbacks,
         scoring=None,
+        transform_layer=-1,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -189,6 +186,7 @@ class BaseNumpyMLP(
         self.rho = rho
         self.monitor = monitor
         self.scoring = scoring
+        self.transform_layer = transform_layer
         self.callbacks = callbacks
 
     # -- hooks of the two estimators ---------------------------------------
@@ -204,6 +202,11 @@ class BaseNumpyMLP(
     @abstractmethod
     def _score_output(self, P, y, sample_weight):
         """Score network outputs ``P`` against targets ``y`` (validation)."""
+
+    def _network_output(self):
+        """The engine's output activation: ``out_activation_``, or a callable
+        (the classifier's softmax blocks of a multiclass-multioutput target)."""
+        return self.out_activation_
 
     def _training_sample_weight(self, Y, sample_weight, incremental):
         """The per-sample weights training uses (the classifier folds in
@@ -290,7 +293,7 @@ class BaseNumpyMLP(
                 "hidden_layer_sizes and number of outputs."
             )
         network = Network.from_arrays(
-            self.coefs_, self.intercepts_, self.activation, self.out_activation_
+            self.coefs_, self.intercepts_, self.activation, self._network_output()
         )
         # Live views: callbacks see (and may restore) the weights as they train.
         self.coefs_, self.intercepts_ = network.coefs, network.intercepts
@@ -334,7 +337,7 @@ class BaseNumpyMLP(
         self.n_outputs_ = Y.shape[1]
         self.n_layers_ = len(layer_units)
         self.out_activation_ = self._output_activation(Y)
-        network = Network(layer_units, self.activation, self.out_activation_, dtype)
+        network = Network(layer_units, self.activation, self._network_output(), dtype)
         network.initialize(rng)
         self.coefs_, self.intercepts_ = network.coefs, network.intercepts
         self._best_params = network.params.copy()
@@ -355,59 +358,6 @@ class BaseNumpyMLP(
                 self.validation_loss_curve_ = None
                 self.best_validation_loss_ = None
 
-    def _validate_predict_input(self, X):
-        """``X`` as ``validate_data(reset=False)`` returns it, minus its fixed cost.
-
-        A 2-D float ndarray with the fitted width, a finite sum (scikit-learn's
-        finiteness test) and no feature names at fit is returned as is, as
-        ``validate_data`` would, in microseconds; anything else goes through
-        ``validate_data``, with scikit-learn's errors and warnings.
-        """
-        dtype = self.coefs_[0].dtype
-        if (
-            type(X) is np.ndarray
-            and X.ndim == 2
-            and X.dtype in _FLOAT_DTYPES
-            and X.shape[0] > 0
-            and X.shape[1] == self.n_features_in_
-            and not hasattr(self, "feature_names_in_")
-            and np.isfinite(X.sum(dtype=np.float64))
-        ):
-            return X
-        # Float input of the other precision is cast chunk by chunk, not whole.
-        other = np.float64 if dtype == np.float32 else np.float32
-        with _naming_the_bad_argument(culprit="X"):
-            X = validate_data(
-                self, X, accept_sparse=["csr", "csc"], reset=False, dtype=(dtype, other)
-            )
-        if sp.issparse(X) and X.format == "csc":
-            X = X.tocsr()
-        return X
-
-    def _forward(self, X, output_activation=None):
-        """Validated network output for ``X``, computed in memory-bounded chunks.
-
-        ``output_activation='identity'`` returns the output layer's
-        pre-activations (logits) instead. The public methods calling it have
-        checked that the estimator is fitted.
-        """
-        X = self._validate_predict_input(X)
-        dtype = self.coefs_[0].dtype
-        row_bytes = dtype.itemsize * sum(c.shape[1] for c in self.coefs_)
-        # Chunks of at most PREDICT_CHUNK_MIB (cache-friendly, and as fast as
-        # bigger ones), never more than scikit-learn's working_memory.
-        budget = min(get_config()["working_memory"], PREDICT_CHUNK_MIB) * 2**20
-        chunk = max(1, int(budget // row_bytes))
-        with limited_blas_threads():
-            return forward_pass(
-                X,
-                self.coefs_,
-                self.intercepts_,
-                self.activation,
-                output_activation or self.out_activation_,
-                batch_size=chunk,
-            )
-
     def __sklearn_is_fitted__(self):
         """Fitted once ``fit`` or ``partial_fit`` has built the weights (the
         fast form of :func:`~sklearn.utils.validation.check_is_fitted`)."""
@@ -416,4 +366,10 @@ class BaseNumpyMLP(
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
+        # transform returns the training dtype: float32 input trains in
+        # float32 under dtype='auto' (below AUTO_FLOAT32_MIN_SAMPLES rows).
+        auto = isinstance(self.dtype, str) and self.dtype == "auto"
+        tags.transformer_tags.preserves_dtype = (
+            ["float64", "float32"] if auto else [np.dtype(self.dtype).name]
+        )
         return tags

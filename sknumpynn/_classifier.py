@@ -6,21 +6,17 @@ from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.metrics import accuracy_score
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils._param_validation import StrOptions
-from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import (
     _check_partial_fit_first_call,
     type_of_target,
-    unique_labels,
 )
 from sklearn.utils.validation import (
-    check_array,
     check_is_fitted,
-    column_or_1d,
-    validate_data,
 )
 
 from sknumpynn._base import STOCHASTIC_SOLVERS, BaseNumpyMLP
+from sknumpynn._labels import ClassifierTargetsMixin
 from sknumpynn._training.setup import validation_arguments
 from sknumpynn._utils.docstrings import (
     COMMON_ATTRIBUTES,
@@ -28,19 +24,19 @@ from sknumpynn._utils.docstrings import (
     HIDDEN_PARAMETERS,
     fill_doc,
 )
-from sknumpynn._utils.validation import _naming_the_bad_argument
 from sknumpynn.nn.losses import Loss
 
 
-class NumpyMLPClassifier(ClassifierMixin, BaseNumpyMLP):
+class NumpyMLPClassifier(ClassifierMixin, ClassifierTargetsMixin, BaseNumpyMLP):
     __doc__ = (
         """Multi-layer perceptron classifier on a pure NumPy engine.
 
     Same parameters, defaults and fitted attributes as
     :class:`sklearn.neural_network.MLPClassifier`: it minimises the log-loss
     (softmax output for multiclass, logistic outputs for binary and multilabel
-    targets) with L-BFGS, SGD or Adam. On large data it computes in float32
-    (see ``dtype``).
+    targets, one softmax block per column for multiclass-multioutput targets)
+    with L-BFGS, SGD or Adam. On large data it computes in float32 (see
+    ``dtype``).
 
     Parameters
     ----------
@@ -128,6 +124,7 @@ class NumpyMLPClassifier(ClassifierMixin, BaseNumpyMLP):
         monitor="val_score",
         scoring=None,
         callbacks=None,
+        transform_layer=-1,
         class_weight=None,
     ):
         super().__init__(
@@ -163,96 +160,13 @@ class NumpyMLPClassifier(ClassifierMixin, BaseNumpyMLP):
             monitor=monitor,
             callbacks=callbacks,
             scoring=scoring,
+            transform_layer=transform_layer,
         )
         self.class_weight = class_weight
-
-    def _validate_input(self, X, y, incremental, reset, dtype):
-        X, y = validate_data(
-            self,
-            X,
-            y,
-            accept_sparse=["csr", "csc"],
-            multi_output=True,
-            dtype=dtype,
-            reset=reset,
-        )
-        if y.ndim == 2 and y.shape[1] == 1:
-            y = column_or_1d(y, warn=True)
-        if not hasattr(self, "classes_") or (not self.warm_start and not incremental):
-            self._label_binarizer = LabelBinarizer().fit(y)
-            self.classes_ = self._label_binarizer.classes_
-        else:
-            classes = unique_labels(y)
-            if self.warm_start:
-                if set(classes) != set(self.classes_):
-                    raise ValueError(
-                        "warm_start can only be used where `y` has the same classes "
-                        f"as in the previous call to fit. Previously got "
-                        f"{self.classes_}, `y` has {classes}"
-                    )
-            elif len(np.setdiff1d(classes, self.classes_, assume_unique=True)):
-                raise ValueError(
-                    "`y` has classes not in `self.classes_`. `self.classes_` has "
-                    f"{self.classes_}. 'y' has {classes}."
-                )
-        Y = self._label_binarizer.transform(y).astype(X.dtype)
-        return X, Y
-
-    def _encode_y_val(self, y_val, dtype):
-        """``y_val`` encoded as the training targets; its labels must be known."""
-        y_val = check_array(y_val, ensure_2d=False, dtype=None, input_name="y_val")
-        if y_val.ndim == 2 and y_val.shape[1] == 1:
-            y_val = column_or_1d(y_val, warn=True)
-        unseen = np.setdiff1d(unique_labels(y_val), self.classes_)
-        if len(unseen):
-            raise ValueError(
-                f"y_val has classes not in `self.classes_`. `self.classes_` has "
-                f"{self.classes_}. 'y_val' has {unique_labels(y_val)}."
-            )
-        return self._label_binarizer.transform(y_val).astype(dtype)
 
     def _loss(self):
         softmax = self.out_activation_ == "softmax"
         return Loss("log_loss" if softmax else "binary_log_loss")
-
-    def _training_sample_weight(self, Y, sample_weight, incremental):
-        """``sample_weight`` times the weight of each sample's class."""
-        if self.class_weight is None:
-            return sample_weight
-        if self._label_binarizer.y_type_.startswith("multilabel"):
-            raise ValueError(
-                "class_weight is not supported for multilabel targets; pass "
-                "sample_weight instead."
-            )
-        if incremental and isinstance(self.class_weight, str):
-            raise ValueError(
-                "class_weight='balanced' is not supported for partial_fit: the "
-                "class frequencies of one batch are not those of the data. Compute "
-                "them once with sklearn.utils.class_weight.compute_class_weight and "
-                "pass class_weight as a dict."
-            )
-        index = Y.argmax(axis=1) if Y.shape[1] > 1 else Y[:, 0].astype(np.intp)
-        with _naming_the_bad_argument(culprit="class_weight"):
-            per_class = compute_class_weight(
-                self.class_weight, classes=self.classes_, y=self.classes_[index]
-            )
-        per_sample = per_class[index]
-        return per_sample if sample_weight is None else sample_weight * per_sample
-
-    def _output_activation(self, Y):
-        multiclass = self._label_binarizer.y_type_ == "multiclass"
-        return "softmax" if multiclass else "logistic"
-
-    def _decode(self, P):
-        """Class labels from network outputs (probabilities or indicators)."""
-        return self._label_binarizer.inverse_transform(
-            P.ravel() if self.n_outputs_ == 1 else P
-        )
-
-    def _score_output(self, P, y, sample_weight):
-        if not np.isfinite(P).all():
-            return np.nan
-        return accuracy_score(y, self._decode(P), sample_weight=sample_weight)
 
     @_fit_context(prefer_skip_nested_validation=True)
     @fill_doc
@@ -316,6 +230,11 @@ class NumpyMLPClassifier(ClassifierMixin, BaseNumpyMLP):
         self : object
             The updated estimator.
         """
+        if type_of_target(y, input_name="y") == "multiclass-multioutput":
+            raise ValueError(
+                "partial_fit does not support multiclass-multioutput targets; use "
+                "fit (with warm_start=True to continue training)."
+            )
         if _check_partial_fit_first_call(self, classes):
             self._label_binarizer = LabelBinarizer()
             if type_of_target(y, input_name="y").startswith("multilabel"):
@@ -334,8 +253,9 @@ class NumpyMLPClassifier(ClassifierMixin, BaseNumpyMLP):
 
         Returns
         -------
-        y : ndarray of shape (n_samples,) or (n_samples, n_classes)
-            The predicted classes.
+        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            The predicted classes (one column per output for multilabel and
+            multiclass-multioutput targets).
         """
         check_is_fitted(self)
         return self._decode(self._forward(X))
@@ -350,8 +270,10 @@ class NumpyMLPClassifier(ClassifierMixin, BaseNumpyMLP):
 
         Returns
         -------
-        y_prob : ndarray of shape (n_samples, n_classes)
-            Probability of each class, in the order of ``classes_``.
+        y_prob : ndarray of shape (n_samples, n_classes) or list of ndarray
+            Probability of each class, in the order of ``classes_``; for a
+            multiclass-multioutput target, one such array per output (the
+            convention of scikit-learn's multi-output classifiers).
         """
         check_is_fitted(self)
         P = self._forward(X)
@@ -365,6 +287,8 @@ class NumpyMLPClassifier(ClassifierMixin, BaseNumpyMLP):
         if self.n_outputs_ == 1:
             P = P.ravel()
             return np.column_stack([1 - P, P])
+        if self._is_multioutput():
+            return self._label_binarizer.blocks(P)
         return P
 
     @fill_doc
@@ -384,11 +308,18 @@ class NumpyMLPClassifier(ClassifierMixin, BaseNumpyMLP):
 
         Returns
         -------
-        log_y_prob : ndarray of shape (n_samples, n_classes)
-            The log-probability of each class, in the order of ``classes_``.
+        log_y_prob : ndarray of shape (n_samples, n_classes) or list of ndarray
+            The log-probability of each class, in the order of ``classes_``
+            (one array per output for a multiclass-multioutput target).
         """
         check_is_fitted(self)
         Z = self._forward(X, output_activation="identity")
+        if self._is_multioutput():
+            floor = np.log(np.finfo(Z.dtype).tiny)
+            return [
+                np.maximum(z - logsumexp(z, axis=1, keepdims=True), floor)
+                for z in self._label_binarizer.blocks(Z)
+            ]
         if self.out_activation_ == "softmax":
             log_p = Z - logsumexp(Z, axis=1, keepdims=True)
             return np.maximum(log_p, np.log(np.finfo(Z.dtype).tiny), out=log_p)
@@ -402,7 +333,49 @@ class NumpyMLPClassifier(ClassifierMixin, BaseNumpyMLP):
             return np.column_stack([log_q.ravel(), log_p.ravel()])
         return log_p
 
+    @fill_doc
+    def score(self, X, y, sample_weight=None):
+        """Mean accuracy on the given data: exact-match (subset) accuracy for
+        multilabel and multiclass-multioutput targets.
+
+        A row counts as right when every one of its outputs is, as
+        :func:`~sklearn.metrics.accuracy_score` scores multilabel targets and
+        scikit-learn's ``MultiOutputClassifier.score`` multi-output ones.
+
+        Parameters
+        ----------
+        {X}
+
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            True labels.
+
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        score : float
+            The (weighted) fraction of rows predicted right.
+        """
+        check_is_fitted(self)
+        if not self._is_multioutput():
+            return super().score(X, y, sample_weight=sample_weight)
+        return _subset_accuracy(y, self.predict(X), sample_weight)
+
+    def _score_output(self, P, y, sample_weight):
+        if not np.isfinite(P).all():
+            return np.nan
+        if self._is_multioutput():
+            return _subset_accuracy(y, self._decode(P), sample_weight)
+        return accuracy_score(y, self._decode(P), sample_weight=sample_weight)
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.classifier_tags.multi_label = True
         return tags
+
+
+def _subset_accuracy(y, y_pred, sample_weight):
+    """Weighted fraction of rows whose every output is right."""
+    right = np.all(np.asarray(y) == y_pred, axis=1)
+    return float(np.average(right, weights=sample_weight))

@@ -143,6 +143,7 @@ class NumpyMLPRegressor(RegressorMixin, BaseNumpyMLP):
         monitor="val_score",
         scoring=None,
         callbacks=None,
+        transform_layer=-1,
         huber_delta=1.0,
         quantile=0.5,
     ):
@@ -179,6 +180,7 @@ class NumpyMLPRegressor(RegressorMixin, BaseNumpyMLP):
             monitor=monitor,
             callbacks=callbacks,
             scoring=scoring,
+            transform_layer=transform_layer,
         )
         self.huber_delta = huber_delta
         self.quantile = quantile

@@ -42,6 +42,7 @@ EXTRA_PARAMETERS = {
     "monitor": "val_score",
     "callbacks": None,
     "scoring": None,
+    "transform_layer": -1,
 }
 
 

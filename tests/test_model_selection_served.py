@@ -194,3 +194,40 @@ def test_a_search_inside_a_fallback_fit_is_unaffected():
     theirs = skms.GridSearchCV(model, grid, cv=3, verbose=2, error_score="raise")
     ours = ms.GridSearchCV(model, grid, cv=3, verbose=2, error_score="raise")
     assert_same_results(ours.fit(X, y), theirs.fit(X, y))
+
+
+def test_prefix_with_a_random_state_instance_is_served(capsys, sklearn_calls):
+    """Every clone deep-copies a RandomState: each refit draws alike."""
+    X, y = load_iris(return_X_y=True)
+    model = Pipeline(
+        [
+            ("pca", PCA(2, svd_solver="randomized")),
+            ("mlp", NumpyMLPClassifier((4,), max_iter=10, random_state=0)),
+        ]
+    )
+    model.set_params(pca__random_state=np.random.RandomState(5))
+    grid = {"mlp__alpha": [1e-4, 1e-2]}
+    ours, theirs = both("GridSearchCV", model, grid, X, y, cv=3)
+    assert_same_results(ours, theirs)
+    assert_all_served(capsys, 6)
+    assert len(sklearn_calls) == 6  # scikit-learn's search only
+
+
+def test_prefix_warnings_follow_the_default_filter_as_refits_do():
+    """Under the 'default' action the replayed warnings are filtered as the
+    refits' own (scikit-learn's Parallel re-applies the filters per task, so
+    each refit warns again): the same count either way."""
+    X, y = load_iris(return_X_y=True)
+    model = Pipeline(
+        [("rec", Recorder()), ("mlp", NumpyMLPClassifier((4,), max_iter=5))]
+    )
+    model.set_params(mlp__random_state=0)
+    grid = {"mlp__alpha": [1e-4, 1e-2]}
+    counts = []
+    for module in (skms, ms):
+        vars(__import__(__name__)).pop("__warningregistry__", None)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("default")
+            module.GridSearchCV(model, grid, cv=3, refit=False).fit(X, y)
+        counts.append(sum("Recorder was fitted" in str(w.message) for w in caught))
+    assert counts[1] == counts[0] >= 1, counts

@@ -198,3 +198,17 @@ def test_nothing_the_user_passed_is_mutated():
     before = X.copy()
     TabularMLPClassifier(**FAST).fit(X, y).predict(X)
     pd.testing.assert_frame_equal(X, before)
+
+
+def test_weighted_quantiles_equal_repeated_rows():
+    from sknumpynn.tabular._encoding import weighted_quantiles
+
+    rng = np.random.RandomState(0)
+    for n in (1, 2, 5, 50):
+        values, weights = rng.normal(size=n), rng.randint(0, 4, size=n)
+        weights[0] += 1
+        repeated = np.repeat(values, weights)
+        expected = np.quantile(repeated, [0.25, 0.5, 0.75], method="inverted_cdf")
+        np.testing.assert_array_equal(
+            weighted_quantiles(values, weights.astype(float)), expected
+        )

@@ -138,3 +138,15 @@ def test_staged_network_pickles_and_stacks():
     np.testing.assert_allclose(stack.predict(X)[1], net.predict(X), rtol=1e-12)
     chunked = net.predict(X, batch_size=2)
     np.testing.assert_allclose(chunked, net.predict(X), rtol=1e-12)
+
+
+def test_stacked_rows_batches_are_refused():
+    from sknumpynn.nn.batch import StackedRows
+
+    rng = np.random.RandomState(4)
+    net = _network(rng, n_models=2)
+    X, Y = _data(rng)
+    batch = StackedRows([7, 7], np.stack([X, X]), np.stack([Y, Y]), None)
+    workspace = Workspace(net, X.shape[0])
+    with pytest.raises(TypeError, match="StackedRows batches are not supported"):
+        batch_gradient(net, batch, "log_loss", workspace, Penalty(0.0, 0.0))

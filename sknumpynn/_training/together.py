@@ -109,7 +109,15 @@ class _Prepared:
         )
 
     def rows_key(self):
-        """Runs with equal keys (and equal ``X``) share their batches."""
+        """Runs with equal keys (and equal ``X``) share their batches.
+
+        Computed once (planning compares every fit with every group)."""
+        key = self.__dict__.get("_rows_key")
+        if key is None:
+            key = self._rows_key = self._compute_rows_key()
+        return key
+
+    def _compute_rows_key(self):
         run = self.run
         state = run.rng.get_state()
         digest = hashlib.blake2b(state[1].tobytes() + repr(state[2:]).encode())

@@ -179,6 +179,11 @@ COMMON_PARAMETERS = """\
         ``EarlyStopping``, ``TerminateOnNaN``). On scikit-learn >= 1.9,
         scikit-learn's own callbacks are set with ``set_callbacks`` instead
         and see one task per epoch. Not a scikit-learn parameter.
+
+    transform_layer : int, default=-1
+        The hidden layer whose activations ``transform`` returns, indexed
+        as ``hidden_layer_sizes`` (negative values count from the end; -1 is
+        the last hidden layer). Not a scikit-learn parameter.
 """
 
 COMMON_ATTRIBUTES = """\

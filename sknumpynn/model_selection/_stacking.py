@@ -36,7 +36,7 @@ REJECTED = "set_params failed (scikit-learn reports it)"
 NO_FINGERPRINT = "parameters or data without a content fingerprint"
 PREFIX_FAILED = "the pipeline before our estimator failed to fit"
 UNSEEDED_PREFIX = (
-    "a step before our estimator has callbacks or an unseeded random_state "
+    "a step before our estimator has callbacks or random_state=None "
     "(each refit draws anew)"
 )
 

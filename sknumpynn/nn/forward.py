@@ -89,7 +89,8 @@ def forward_pass(X, coefs, intercepts, activation, output_activation, batch_size
     dtype = coefs[0].dtype
     names = hidden_activations(activation, len(coefs) - 1)
     activations = [HIDDEN_ACTIVATIONS[name] for name in names]
-    activations.append(OUTPUT_ACTIVATIONS[output_activation])
+    # A name, or a callable output activation (losses.BlockSoftmax).
+    activations.append(OUTPUT_ACTIVATIONS.get(output_activation, output_activation))
     n_samples = X.shape[0]
     batch_size = n_samples if batch_size is None else max(1, int(batch_size))
     out = np.empty((n_samples, coefs[-1].shape[1]), dtype=dtype)

@@ -199,6 +199,45 @@ OUTPUT_DELTAS = {
 
 
 @dataclass(frozen=True)
+class BlockSoftmax:
+    r"""Softmax over each block of consecutive outputs, in place.
+
+    The output activation of a multiclass-multioutput classifier: output
+    :math:`j` of the target has its own block of :math:`K_j` units, and
+
+    .. math:: p_k = \frac{e^{z_k - m_B}}{\sum_{i \in B} e^{z_i - m_B}},
+        \qquad k \in B, \; m_B = \max_{i \in B} z_i.
+
+    With one-hot targets per block, ``log_loss`` (summed over every output)
+    is the sum of the blocks' cross-entropies, and its output delta is
+    :math:`p - y` block by block, so the pair stays canonical.
+
+    Parameters
+    ----------
+    sizes : tuple of int
+        Units per block, in order.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> BlockSoftmax((2, 3))(np.zeros((1, 5))).round(3)
+    array([[0.5  , 0.5  , 0.333, 0.333, 0.333]])
+    """
+
+    sizes: tuple
+
+    def __call__(self, Z):
+        start = 0
+        for size in self.sizes:
+            block = Z[..., start : start + size]
+            block -= block.max(axis=-1, keepdims=True)
+            np.exp(block, out=block)
+            block /= block.sum(axis=-1, keepdims=True)
+            start += size
+        return Z
+
+
+@dataclass(frozen=True)
 class Loss:
     """A loss by name, with its parameters (``huber``'s ``delta``,
     ``quantile``'s ``quantile``).

@@ -102,7 +102,8 @@ class Network:
         self.activations = hidden_activations(activation, len(self.layer_units) - 2)
         self._hidden = [HIDDEN_ACTIVATIONS[name] for name in self.activations]
         self._derivatives = [DERIVATIVES[name] for name in self.activations]
-        self._output = OUTPUT_ACTIVATIONS[output_activation]
+        # A name, or a callable output activation (losses.BlockSoftmax).
+        self._output = OUTPUT_ACTIVATIONS.get(output_activation, output_activation)
 
     def __repr__(self):
         units, activation = "-".join(map(str, self.layer_units)), self.activation

@@ -18,7 +18,7 @@ and computes neither.
 
 import numpy as np
 
-from sknumpynn.nn.batch import Rows
+from sknumpynn.nn.batch import Rows, StackedRows
 from sknumpynn.nn.forward import forward_pass
 from sknumpynn.nn.network import Network
 
@@ -84,6 +84,19 @@ class StagedNetwork(Network):
             n_models,
             self.input_stage,
         )
+
+    def forward(self, X, buffers, dropout_masks=None, scratch=None, models=...):
+        """:meth:`Network.forward` of rows already through the stage.
+
+        The stacked trainer's gathered batches (``StackedRows``) do not pass
+        the stage: they are refused rather than silently run without it.
+        """
+        if isinstance(X, StackedRows):
+            raise TypeError(
+                "StagedNetwork trains on lists of Rows (its stage runs in "
+                "batch_gradient's list path); StackedRows batches are not supported."
+            )
+        return super().forward(X, buffers, dropout_masks, scratch, models)
 
     def _stage_flat(self, flat, models=...):
         """The stage's parameters with a model axis: ``(k, n_stage)``."""

@@ -48,7 +48,7 @@ class CosLog4(EpochSchedule):
     >>> schedule = CosLog4()
     >>> [round(schedule.first_rate(1.0, 4), 3)] + [
     ...     round(schedule(1.0, e, max_iter=4), 3) for e in range(1, 4)]
-    [0.923, 0.593, 0.991, 0.007]
+    [0.995, 0.569, 0.854, 0.287]
     """
 
     def first_rate(self, learning_rate_init, max_iter):
@@ -78,7 +78,7 @@ class ScheduledDropout(Dropout):
     >>> import numpy as np
     >>> d = ScheduledDropout([0.5], [4], 2, np.float64, np.random.default_rng(0), 4)
     >>> [round(d.masks(2)[0][1], 3) for _ in range(4)]  # keep = 1 - p(t)
-    [0.5, 0.5, 0.5, 0.854]
+    [0.5, 0.5, 0.5, 0.75]
     """
 
     def __init__(self, rates, hidden_units, batch_size, dtype, rng, n_steps):

@@ -24,7 +24,10 @@ What the graph holds:
   and ``raw_scores`` (the logits instead of the probabilities; binary models
   give ``[-z, z]`` as skl2onnx's linear classifiers do). Integer, boolean and
   string labels work; like skl2onnx, boolean labels come out as int64 0/1.
-  Multilabel labels are an int64 indicator matrix.
+  Multilabel labels are an int64 indicator matrix. A multiclass-multioutput
+  classifier (``zipmap=False`` only) gives labels of shape
+  ``(n_samples, n_outputs)`` and the probabilities of its softmax blocks side
+  by side, ``np.hstack(predict_proba(X))``.
 - a regressor's ``variable``, shape ``(n_samples, n_outputs)``.
 
 Dropout, the optimizer, callbacks and every other training-only setting

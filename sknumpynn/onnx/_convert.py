@@ -26,7 +26,12 @@ from skl2onnx.common.utils import (
 )
 from sklearn.utils.validation import check_is_fitted
 
-from sknumpynn.onnx._graph import GraphBuilder, add_network
+from sknumpynn.onnx._graph import (
+    GraphBuilder,
+    add_network,
+    output_blocks,
+    take_columns,
+)
 
 _INPUT_TYPES = [BooleanTensorType, DoubleTensorType, FloatTensorType, Int64TensorType]
 
@@ -49,12 +54,13 @@ def _output_tensor_type(operator):
     return DoubleTensorType if is_double else FloatTensorType
 
 
-def _classes(model, nocl):
+def _classes(model, nocl, classes=None):
     """Class labels as ONNX holds them: int64 or str; indices when ``nocl``.
 
     scikit-learn's target checks guarantee float labels are integers.
+    ``classes`` overrides ``model.classes_`` (one output's labels).
     """
-    classes = np.asarray(model.classes_)
+    classes = np.asarray(model.classes_ if classes is None else classes)
     if nocl:
         return np.arange(len(classes))
     if classes.dtype.kind in "biuf":
@@ -88,12 +94,35 @@ def calculate_classifier_output_shapes(operator):
             "probabilities only. Pass options={'zipmap': False} (or 'columns'), "
             "or a float32 sample input."
         )
-    classes = _classes(model, options["nocl"])
     N = operator.inputs[0].get_first_dimension()
+    if output_blocks(model) is not None:
+        _multioutput_shapes(operator, model, options, N, float_type)
+        return
+    classes = _classes(model, options["nocl"])
     label_shape = [N, len(classes)] if _is_multilabel(model) else [N]
     label_type = StringTensorType if classes.dtype.kind == "U" else Int64TensorType
     operator.outputs[0].type = label_type(shape=label_shape)
     operator.outputs[1].type = float_type(shape=[N, len(classes)])
+
+
+def _multioutput_shapes(operator, model, options, N, float_type):
+    """Multiclass-multioutput: labels ``[N, n_outputs]``, probabilities of
+    every block side by side, ``[N, sum(n_classes)]``."""
+    if options["zipmap"] is not False:
+        raise NotImplementedError(
+            f"ONNX export of {type(model).__name__} fitted on a "
+            "multiclass-multioutput target supports zipmap=False only: pass "
+            "options={'zipmap': False}."
+        )
+    kinds = {_classes(model, options["nocl"], c).dtype.kind for c in model.classes_}
+    if len(kinds) != 1:
+        raise NotImplementedError(
+            "ONNX export of a multiclass-multioutput classifier needs labels of "
+            "one kind (all integer or all string) in every output."
+        )
+    label_type = StringTensorType if kinds.pop() == "U" else Int64TensorType
+    operator.outputs[0].type = label_type(shape=[N, len(model.classes_)])
+    operator.outputs[1].type = float_type(shape=[N, model.n_outputs_])
 
 
 def calculate_regressor_output_shapes(operator):
@@ -139,6 +168,21 @@ def _clipped_probabilities(g, model, P):
 
 def _labels(g, model, proba, output, nocl):
     """Labels from probabilities, as ``predict`` decodes them."""
+    blocks = output_blocks(model)
+    if blocks is not None:  # multiclass-multioutput: one column per block
+        shape = g.scope.get_unique_variable_name("shape")
+        g.container.add_initializer(shape, TensorProto.INT64, [2], [-1, 1])
+        columns = []
+        for block, classes in zip(blocks, model.classes_):
+            index = g.node("ArgMax", take_columns(g, proba, block), axis=1, keepdims=1)
+            if not nocl:
+                table = _class_table(g, _classes(model, False, classes))
+                index = g.node(
+                    "ArrayFeatureExtractor", [table, index], op_domain="ai.onnx.ml"
+                )
+            columns.append(g.node("Reshape", [index, shape]))
+        g.node("Concat", columns, output=output.full_name, axis=1)
+        return
     if _is_multilabel(model):
         above = g.node("Greater", [proba, g.const(0.5)])
         g.node("Cast", above, output=output.full_name, to=TensorProto.INT64)
@@ -149,15 +193,20 @@ def _labels(g, model, proba, output, nocl):
     if nocl:
         g.node("Reshape", [index, shape], output=output.full_name)
         return
-    classes = _classes(model, nocl=False)
+    table = _class_table(g, _classes(model, nocl=False))
+    picked = g.node("ArrayFeatureExtractor", [table, index], op_domain="ai.onnx.ml")
+    g.node("Reshape", [picked, shape], output=output.full_name)
+
+
+def _class_table(g, classes):
+    """An initializer holding the class labels (int64 or UTF-8 strings)."""
     table = g.scope.get_unique_variable_name("classes")
     if classes.dtype.kind == "U":
         values = [c.encode("utf-8") for c in classes]
         g.container.add_initializer(table, TensorProto.STRING, [len(values)], values)
     else:
         g.container.add_initializer(table, TensorProto.INT64, [len(classes)], classes)
-    picked = g.node("ArrayFeatureExtractor", [table, index], op_domain="ai.onnx.ml")
-    g.node("Reshape", [picked, shape], output=output.full_name)
+    return table
 
 
 def convert_classifier(scope, operator, container):

@@ -13,8 +13,10 @@ from functools import lru_cache
 
 import numpy as np
 from numpy.polynomial import chebyshev
+from onnx import TensorProto
 from scipy.special import erfcx
 
+from sknumpynn._labels import MultiOutputLabels
 from sknumpynn.nn.activations import LEAKY_RELU_SLOPE
 from sknumpynn.nn.forward import hidden_activations
 
@@ -153,5 +155,32 @@ def add_network(g, model, X):
         Z = g.node("MatMul", [A, g.const(W, "coefficient")])
         Z = g.node("Add", [Z, g.const(b.reshape(1, -1), "intercepts")])
         if layer == n_layers - 1:
-            return Z, _activation(model.out_activation_)(g, Z)
+            return Z, _output(g, model, Z)
         A = _activation(names[layer])(g, Z)
+
+
+def output_blocks(model):
+    """Column indices of each softmax block of a multiclass-multioutput
+    classifier, or None for every other model."""
+    labels = getattr(model, "_label_binarizer", None)
+    if not isinstance(labels, MultiOutputLabels):
+        return None
+    bounds = np.cumsum((0,) + labels.sizes_)
+    return [np.arange(a, b) for a, b in zip(bounds[:-1], bounds[1:])]
+
+
+def take_columns(g, Z, columns):
+    """The columns ``columns`` of ``Z`` (a Gather along axis 1)."""
+    name = g.name("columns")
+    g.container.add_initializer(name, TensorProto.INT64, [len(columns)], columns)
+    return g.node("Gather", [Z, name], axis=1)
+
+
+def _output(g, model, Z):
+    """The output activation; one softmax per block for multiclass-multioutput
+    (:class:`~sknumpynn.nn.losses.BlockSoftmax`)."""
+    blocks = output_blocks(model)
+    if blocks is None:
+        return _activation(model.out_activation_)(g, Z)
+    parts = [g.node("Softmax", take_columns(g, Z, b), axis=1) for b in blocks]
+    return g.node("Concat", parts, axis=1)

@@ -35,6 +35,18 @@ def smooth_clip(z):
     return z / np.sqrt(1.0 + (z / CLIP_SCALE) ** 2)
 
 
+def weighted_quantiles(values, weights, quantiles=(0.25, 0.5, 0.75)):
+    """Weighted ``inverted_cdf`` quantiles: the smallest value whose weighted
+    CDF reaches each quantile (``np.quantile(..., method='inverted_cdf')`` of
+    the rows repeated ``weights`` times, for integer weights; written out, as
+    ``np.quantile`` takes weights only from NumPy 2.0).
+    """
+    order = np.argsort(values, kind="stable")
+    cdf = np.cumsum(weights[order])
+    index = np.searchsorted(cdf, np.asarray(quantiles) * cdf[-1], side="left")
+    return values[order][np.minimum(index, len(values) - 1)]
+
+
 def _is_frame(X):
     return hasattr(X, "columns") and hasattr(X, "dtypes") and hasattr(X, "iloc")
 
@@ -120,9 +132,7 @@ class NumericColumn:
         if present.size:
             # Weighted 'inverted_cdf' quantiles: integer weights give exactly
             # the quantiles of the rows repeated that many times.
-            q25, median, q75 = np.quantile(
-                present, [0.25, 0.5, 0.75], weights=weights[keep], method="inverted_cdf"
-            )
+            q25, median, q75 = weighted_quantiles(present, weights[keep])
             self.median = float(median)
             spread = q75 - q25 or 0.5 * (present.max() - present.min())
             self.factor = 1.0 / spread if spread > 0 else 0.0

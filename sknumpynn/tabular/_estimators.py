@@ -187,17 +187,48 @@ class TabularMLPClassifier(ClassifierMixin, BaseTabularMLP):
         return self
 
     def predict(self, X):
-        """Class labels of ``X``."""
+        """Class labels of ``X``.
+
+        Parameters
+        ----------
+        X : {array-like, DataFrame} of shape (n_samples, n_features)
+            Rows with the training columns (names checked for a DataFrame).
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,)
+        """
         check_is_fitted(self)
         return self.mlp_.predict(self._encode(X))
 
     def predict_proba(self, X):
-        """Class probabilities of ``X``, shape (n_samples, n_classes)."""
+        """Class probabilities of ``X``.
+
+        Parameters
+        ----------
+        X : {array-like, DataFrame} of shape (n_samples, n_features)
+            Rows with the training columns (names checked for a DataFrame).
+
+        Returns
+        -------
+        P : ndarray of shape (n_samples, n_classes)
+            Columns in the order of ``classes_``.
+        """
         check_is_fitted(self)
         return self.mlp_.predict_proba(self._encode(X))
 
     def predict_log_proba(self, X):
-        """Logarithm of :meth:`predict_proba`."""
+        """Logarithm of :meth:`predict_proba`, finite (from the logits).
+
+        Parameters
+        ----------
+        X : {array-like, DataFrame} of shape (n_samples, n_features)
+            Rows with the training columns (names checked for a DataFrame).
+
+        Returns
+        -------
+        log_P : ndarray of shape (n_samples, n_classes)
+        """
         check_is_fitted(self)
         return self.mlp_.predict_log_proba(self._encode(X))
 
@@ -298,7 +329,17 @@ class TabularMLPRegressor(RegressorMixin, BaseTabularMLP):
         )
 
     def predict(self, X):
-        """Predictions for ``X``, within the training targets' range."""
+        """Predictions for ``X``, within the training targets' range.
+
+        Parameters
+        ----------
+        X : {array-like, DataFrame} of shape (n_samples, n_features)
+            Rows with the training columns (names checked for a DataFrame).
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,)
+        """
         check_is_fitted(self)
         P = self.mlp_.predict(self._encode(X)).astype(np.float64)
         return np.clip(P * self.y_scale_ + self.y_mean_, *self.y_range_)
