@@ -3,6 +3,8 @@
 import numpy as np
 import scipy.sparse as sp
 
+from sknumpynn.nn.batch import Rows, StackedRows
+
 
 class BatchIterator:
     """Yields ``(X, Y, sample_weight)`` mini-batches in a given row order.
@@ -112,3 +114,48 @@ class StackedBatches:
                 sw = self._sw[:, : stop - start]
                 np.take(self.sample_weight, index, axis=0, out=sw)
             yield X, Y, sw
+
+
+class RowGroup:
+    """Runs that train on the same rows in the same order: one gather serves
+    them all, and their first-layer products are one batched product."""
+
+    def __init__(self, runs, members, models):
+        first = runs[members[0]]
+        self.members, self.models, self.rng = members, models, first.rng
+        self.order = None
+        if first.train_index is not None:
+            self.order = np.array(first.train_index, copy=True)
+        elif first.settings.shuffle:
+            self.order = np.arange(first.X.shape[0])
+        self.validation = first.validation
+        self.source = (first.X, first.Y, first.sample_weight)
+        self.batches = BatchIterator(
+            *self.source, first.settings.batch_size, first.network.dtype
+        )
+
+
+def stacked_batches(groups, batch_size, dtype):
+    """The :class:`StackedBatches` of a stack's row groups, or None when a
+    group's ``X`` is sparse (each group then gathers its own ``Rows``)."""
+    if any(sp.issparse(group.source[0]) for group in groups):
+        return None
+    for group in groups:
+        if group.order is None:  # no shuffle, no split: rows in order
+            group.order = np.arange(group.source[0].shape[0])
+    sources = [group.source for group in groups]
+    return StackedBatches(sources, [len(g.members) for g in groups], batch_size, dtype)
+
+
+def epoch_batches(groups, stacked):
+    """One epoch's batches in the groups' orders: a ``Rows`` list per step
+    (one model, or sparse rows), or a :class:`StackedRows` per step."""
+    if stacked is None:
+        batches = [group.batches(group.order) for group in groups]
+        for step in zip(*batches):
+            yield [Rows(g.models, *batch) for g, batch in zip(groups, step)]
+        return
+    sizes = tuple(len(group.members) for group in groups)
+    orders = np.stack([group.order for group in groups])
+    for batch in stacked(orders):
+        yield StackedRows(sizes, *batch)

@@ -24,36 +24,16 @@ for the weights to keep. The loop knows nothing else about it.
 """
 
 import numpy as np
-import scipy.sparse as sp
 
 from sknumpynn._training import recovery
-from sknumpynn._training.batches import BatchIterator, StackedBatches
+from sknumpynn._training.batches import RowGroup, epoch_batches, stacked_batches
 from sknumpynn._training.hooks import NoHooks
 from sknumpynn._training.stopping import stall_message, update_no_improvement
 from sknumpynn.nn import Network, Workspace
 from sknumpynn.nn.backprop import Penalty, batch_gradient
-from sknumpynn.nn.batch import Rows, StackedRows
-from sknumpynn.nn.dropout import stacked_masks
+from sknumpynn.nn.batch import StackedRows
+from sknumpynn.nn.dropout import stack_mask_buffers, stacked_masks
 from sknumpynn.nn.schedules import next_rate
-
-
-class RowGroup:
-    """Runs that train on the same rows in the same order: one gather serves
-    them all, and their first-layer products are one batched product."""
-
-    def __init__(self, runs, members, models):
-        first = runs[members[0]]
-        self.members, self.models, self.rng = members, models, first.rng
-        self.order = None
-        if first.train_index is not None:
-            self.order = np.array(first.train_index, copy=True)
-        elif first.settings.shuffle:
-            self.order = np.arange(first.X.shape[0])
-        self.validation = first.validation
-        self.source = (first.X, first.Y, first.sample_weight)
-        self.batches = BatchIterator(
-            *self.source, first.settings.batch_size, first.network.dtype
-        )
 
 
 class Trainer:
@@ -105,37 +85,16 @@ class Trainer:
         self._allocate_dropout()
 
     def _gather_groups(self):
-        """A stack gathers every group's batch rows into one array per step
-        (dense rows; a sparse ``X`` keeps one ``Rows`` per group)."""
+        """A stack gathers every group's batch rows into one array per step."""
         self.stacked = None
-        if self.single or any(sp.issparse(g.source[0]) for g in self.groups):
-            return
-        for group in self.groups:
-            if group.order is None:  # no shuffle, no split: rows in order
-                group.order = np.arange(group.source[0].shape[0])
-        self.stacked = StackedBatches(
-            [group.source for group in self.groups],
-            [len(group.members) for group in self.groups],
-            self.settings.batch_size,
-            self.network.dtype,
-        )
+        if not self.single:
+            self.stacked = stacked_batches(
+                self.groups, self.settings.batch_size, self.network.dtype
+            )
 
     def _batches(self):
         """This epoch's batches: ``Rows`` lists (one model) or ``StackedRows``."""
-        if self.single:
-            group = self.groups[0]
-            for batch in group.batches(group.order):
-                yield [Rows(group.models, *batch)]
-            return
-        if self.stacked is None:  # sparse rows: each group's own gather
-            batches = [group.batches(group.order) for group in self.groups]
-            for step in zip(*batches):
-                yield [Rows(g.models, *batch) for g, batch in zip(self.groups, step)]
-            return
-        sizes = tuple(len(group.members) for group in self.groups)
-        orders = np.stack([group.order for group in self.groups])
-        for batch in self.stacked(orders):
-            yield StackedRows(sizes, *batch)
+        return epoch_batches(self.groups, self.stacked)
 
     def _models(self, members):
         """The selector of these runs' rows in the stack."""
@@ -238,18 +197,13 @@ class Trainer:
         """Per hidden layer a (models, batch, units) mask buffer, if any model
         drops units there."""
         self._dropout_buffers = None
-        dropouts = [self.runs[k].dropout for k in self.active]
-        if self.single or not any(dropouts):
-            return
-        units = self.network.layer_units[1:-1]
-        rates = np.array([d.rates if d else (0.0,) * len(units) for d in dropouts])
-        shape = (len(self.active), self.settings.batch_size)
-        self._dropout_buffers = [
-            np.empty(shape + (u,), self.network.dtype)
-            if rates[:, layer].any()
-            else None
-            for layer, u in enumerate(units)
-        ]
+        if not self.single:
+            self._dropout_buffers = stack_mask_buffers(
+                [self.runs[k].dropout for k in self.active],
+                self.network.layer_units[1:-1],
+                self.settings.batch_size,
+                self.network.dtype,
+            )
 
     def evaluate(self):
         """Each model's ``(val_loss, val_score)`` on its held-out rows.

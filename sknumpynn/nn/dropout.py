@@ -126,3 +126,25 @@ def stacked_masks(dropouts, buffers, n_samples):
                 mask[k] = 1.0
         masks.append((mask, keep))
     return masks
+
+
+def stack_mask_buffers(dropouts, hidden_units, batch_size, dtype):
+    """Per hidden layer a ``(n_models, batch_size, units)`` mask buffer, or
+    None where no model drops units; None when no model has dropout.
+
+    Parameters
+    ----------
+    dropouts : list of Dropout or None
+        Each stacked model's dropout.
+    hidden_units : sequence of int
+    batch_size : int
+    dtype : dtype
+    """
+    if not any(dropouts):
+        return None
+    rates = np.array([d.rates if d else (0.0,) * len(hidden_units) for d in dropouts])
+    shape = (len(dropouts), batch_size)
+    return [
+        np.empty(shape + (units,), dtype) if rates[:, layer].any() else None
+        for layer, units in enumerate(hidden_units)
+    ]
