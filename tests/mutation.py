@@ -129,6 +129,26 @@ GROUPS = {
             *SLOW_AND_UNRELATED,
         ],
     ),
+    "tabular_nn": (
+        [NN + "embeddings.py", NN + "staged.py", NN + "tabular_schedules.py"],
+        ["test_tabular_engine.py", "test_tabular.py"],
+    ),
+    "ensemble": (
+        ["sknumpynn/ensemble/_stopping.py", "sknumpynn/ensemble/_fit.py"],
+        ["test_ensemble.py", "test_ensemble_tools.py"],
+    ),
+    "search_engine": (
+        [
+            "sknumpynn/model_selection/_served.py",
+            "sknumpynn/model_selection/_halving.py",
+        ],
+        [
+            "test_model_selection_served.py",
+            "test_model_selection_halving.py",
+            "test_model_selection.py",
+            *SLOW_AND_UNRELATED,
+        ],
+    ),
 }
 
 
