@@ -56,7 +56,12 @@ GROUPS = {
     "workspace": ([NN + "workspace.py"], ["test_engine.py", "test_gradients.py"]),
     "forward": (
         [NN + "forward.py"],
-        ["test_engine.py", "test_parity.py", "test_mutation_kills_engine.py"],
+        [
+            "test_engine.py",
+            "test_parity.py",
+            "test_mutation_kills_engine.py",
+            "test_stacking.py",
+        ],
     ),
     "backprop": (
         [NN + "backprop.py", NN + "batch.py"],

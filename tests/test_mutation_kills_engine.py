@@ -14,6 +14,8 @@ from sklearn.datasets import load_iris
 
 from sknumpynn import NumpyMLPClassifier
 from sknumpynn.nn import Network, Workspace, forward_pass
+from sknumpynn.nn.forward import hidden_activations
+from sknumpynn.nn.losses import BlockSoftmax
 from sknumpynn.nn.activations import HIDDEN_ACTIVATIONS
 from sknumpynn.nn.backprop import Penalty, batch_gradient, single_rows
 from sknumpynn.nn.batch import Rows
@@ -183,3 +185,36 @@ def test_single_rows_serve_a_whole_stack_with_sample_weights():
         value = net.loss_and_gradient(X, Y, "log_loss", 0.1, single, sample_weight)
         assert values[k] == value
         np.testing.assert_array_equal(workspace.grad[k], single.grad)
+
+
+def test_hidden_activations_one_name_or_one_per_layer():
+    assert hidden_activations("tanh", 3) == ("tanh", "tanh", "tanh")
+    assert hidden_activations(["relu", "tanh"], 2) == ("relu", "tanh")
+    assert hidden_activations(("identity",), 1) == ("identity",)
+
+
+def test_hidden_activations_errors_word_for_word():
+    with pytest.raises(ValueError) as error:
+        hidden_activations("nope", 2)
+    assert str(error.value) == (
+        f"Unknown activation 'nope'; choose from {sorted(HIDDEN_ACTIVATIONS)}."
+    )
+    with pytest.raises(ValueError, match=r"choose from \[") as error:
+        hidden_activations(["relu", "nope"], 2)
+    assert "'nope'" in str(error.value)
+    with pytest.raises(ValueError) as error:
+        hidden_activations(["relu"], 2)
+    assert str(error.value) == (
+        "activation must be one name or one per hidden layer (2), got ['relu']."
+    )
+
+
+def test_forward_pass_with_a_callable_output_activation():
+    """A multiclass-multioutput net's output is a callable (one softmax per block)."""
+    X = np.random.RandomState(2).normal(size=(6, 4))
+    coefs, intercepts = _weights((4, 5, 5))
+    P = forward_pass(X, coefs, intercepts, "relu", BlockSoftmax((2, 3)))
+    Z = _reference_forward(X, coefs, intercepts, ("relu",), "identity")
+    for block in (slice(0, 2), slice(2, 5)):
+        E = np.exp(Z[:, block] - Z[:, block].max(axis=1, keepdims=True))
+        np.testing.assert_allclose(P[:, block], E / E.sum(axis=1, keepdims=True))
