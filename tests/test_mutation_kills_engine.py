@@ -14,11 +14,11 @@ from sklearn.datasets import load_iris
 
 from sknumpynn import NumpyMLPClassifier
 from sknumpynn.nn import Network, Workspace, forward_pass
-from sknumpynn.nn.forward import hidden_activations
-from sknumpynn.nn.losses import BlockSoftmax
 from sknumpynn.nn.activations import HIDDEN_ACTIVATIONS
 from sknumpynn.nn.backprop import Penalty, batch_gradient, single_rows
 from sknumpynn.nn.batch import Rows
+from sknumpynn.nn.forward import hidden_activations
+from sknumpynn.nn.losses import BlockSoftmax
 
 
 def _reference_forward(X, coefs, intercepts, names, output):
