@@ -16,7 +16,7 @@ from sknumpynn import NumpyMLPClassifier
 from sknumpynn.nn import Network, Workspace, forward_pass
 from sknumpynn.nn.activations import HIDDEN_ACTIVATIONS
 from sknumpynn.nn.backprop import Penalty, batch_gradient, single_rows
-from sknumpynn.nn.batch import Rows
+from sknumpynn.nn.batch import Rows, _product, group_product
 from sknumpynn.nn.forward import hidden_activations
 from sknumpynn.nn.losses import BlockSoftmax
 
@@ -218,3 +218,56 @@ def test_forward_pass_with_a_callable_output_activation():
     for block in (slice(0, 2), slice(2, 5)):
         E = np.exp(Z[:, block] - Z[:, block].max(axis=1, keepdims=True))
         np.testing.assert_allclose(P[:, block], E / E.sum(axis=1, keepdims=True))
+
+
+def _stack_reference(X, sizes, W, transpose):
+    """``X[g] @ W[k]`` (or ``X[g].T @ W[k]``) for each model ``k`` of group ``g``."""
+    groups = np.repeat(np.arange(len(sizes)), sizes)
+    return np.stack(
+        [(X[g].T if transpose else X[g]) @ W[k] for k, g in enumerate(groups)]
+    )
+
+
+@pytest.mark.parametrize("sizes", [(3,), (2, 2), (1, 1, 1), (2, 1), (1, 2), (2, 1, 3)])
+@pytest.mark.parametrize("transpose", [False, True])
+def test_group_product_equals_one_product_per_model(sizes, transpose):
+    """Every grouping of the stack (one group, equal groups of one or more
+    models, unequal groups) gives each model its own group's product."""
+    rng = np.random.RandomState(3)
+    n_models, n_samples, n_features, n_out = sum(sizes), 5, 4, 3
+    X = rng.normal(size=(len(sizes), n_samples, n_features))
+    inner = n_samples if transpose else n_features
+    W = rng.normal(size=(n_models, inner, n_out))
+    rows = n_features if transpose else n_samples
+    out = np.full((n_models, rows, n_out), np.nan)
+    result = group_product(X, sizes, W, out, transpose=transpose)
+    expected = _stack_reference(X, sizes, W, transpose)
+    np.testing.assert_allclose(out, expected, rtol=1e-12)
+    np.testing.assert_allclose(result, expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize("n_models", [1, 3])
+@pytest.mark.parametrize("n_features", [1, 4])
+def test_product_of_shared_rows_and_stacked_weights(sparse, n_models, n_features):
+    """``_product``: rows shared by every model (dense or sparse, one column
+    or several) times a stack of weights, and a stack of one."""
+    rng = np.random.RandomState(4)
+    A = rng.normal(size=(6, n_features))
+    W = rng.normal(size=(n_models, n_features, 2))
+    out = np.full((n_models, 6, 2), np.nan)
+    _product(sp.csr_matrix(A) if sparse else A, W, out)
+    np.testing.assert_allclose(out, np.stack([A @ w for w in W]), rtol=1e-12)
+
+
+def test_product_of_single_rows_one_network():
+    """One row times a 2-D weight matrix (not an outer product), and a 3-D
+    row block of a stack of one."""
+    rng = np.random.RandomState(5)
+    A, W = rng.normal(size=(1, 3)), rng.normal(size=(3, 4))
+    out = np.full((1, 4), np.nan)
+    np.testing.assert_allclose(_product(A, W, out), A @ W, rtol=1e-12)
+    A3, W3 = rng.normal(size=(1, 5, 3)), rng.normal(size=(1, 3, 4))
+    out3 = np.full((1, 5, 4), np.nan)
+    _product(A3, W3, out3)
+    np.testing.assert_allclose(out3[0], A3[0] @ W3[0], rtol=1e-12)

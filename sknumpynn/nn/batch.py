@@ -51,13 +51,18 @@ def group_product(X, sizes, W, out, transpose=False):
     sizes : tuple of int
     W, out : ndarray of shape (n_models, ., .)
     transpose : bool, default=False
+
+    Returns
+    -------
+    out : ndarray of shape (n_models, ., .)
     """
     A = X.transpose(0, 2, 1) if transpose else X
     if len(sizes) == 1:
         return _product(A[0], W, out)
     Ws, outs = split_models(W, sizes), split_models(out, sizes)
     if Ws is not None and sizes[0] > 1:
-        return np.matmul(A[:, np.newaxis], Ws, out=outs)
+        np.matmul(A[:, np.newaxis], Ws, out=outs)
+        return out
     if Ws is not None:
         return np.matmul(A, W, out=out)
     start = 0
