@@ -16,7 +16,7 @@ from sknumpynn import NumpyMLPClassifier
 from sknumpynn.nn import Network, Workspace, forward_pass
 from sknumpynn.nn.activations import HIDDEN_ACTIVATIONS
 from sknumpynn.nn.backprop import Penalty, batch_gradient, single_rows
-from sknumpynn.nn.batch import Rows, _product, group_product
+from sknumpynn.nn.batch import Rows, StackedRows, _product, group_product
 from sknumpynn.nn.forward import hidden_activations
 from sknumpynn.nn.losses import BlockSoftmax
 
@@ -271,3 +271,114 @@ def test_product_of_single_rows_one_network():
     out3 = np.full((1, 5, 4), np.nan)
     _product(A3, W3, out3)
     np.testing.assert_allclose(out3[0], A3[0] @ W3[0], rtol=1e-12)
+
+
+def _stacked_rows_batch(sizes, n_rows=6, units=(4, 5, 3), seed=6):
+    """Per group its rows, per model its targets and sample weights."""
+    rng = np.random.RandomState(seed)
+    X = rng.normal(size=(len(sizes), n_rows, units[0]))
+    labels = rng.randint(units[-1], size=(sum(sizes), n_rows))
+    Y = np.eye(units[-1])[labels]
+    return X, Y, rng.uniform(0.5, 2.0, size=(sum(sizes), n_rows))
+
+
+def _own_gradients(nets, X, Y, sample_weight, sizes, alphas, l1, masks=None):
+    """Each model's loss and gradient from its own network and its group's rows."""
+    groups = np.repeat(np.arange(len(sizes)), sizes)
+    results = []
+    for k, (net, g) in enumerate(zip(nets, groups)):
+        own = None if masks is None else [(m[k], float(q[k, 0, 0])) for m, q in masks]
+        workspace = Workspace(net, X.shape[1])
+        sw = None if sample_weight is None else sample_weight[k]
+        value = net.loss_and_gradient(
+            X[g], Y[k], "log_loss", alphas[k], workspace, sw, dropout_masks=own, l1=l1
+        )
+        results.append((value, workspace.grad.copy()))
+    return results
+
+
+@pytest.mark.parametrize("weighted", ["none", "equal", "unequal", "one empty"])
+@pytest.mark.parametrize("sizes", [(3,), (2, 1)])
+def test_stacked_rows_gradient_equals_each_models_own(weighted, sizes):
+    """A gathered stack batch (``StackedRows``) with per-model sample weights
+    (equal or unequal sums, one model's all zero), per-model L2 and an L1
+    penalty, activations that use the scratch buffer, and dropout: every
+    model's loss and gradient are its own network's."""
+    nets = _networks(3, units=(4, 5, 5, 3), activation=["gelu", "elu"])
+    X, Y, sw = _stacked_rows_batch(sizes)
+    if weighted == "none":
+        sw = None
+    elif weighted == "equal":
+        sw = np.tile(sw[0], (3, 1))
+    elif weighted == "one empty":
+        sw[1] = 0.0
+    rng = np.random.RandomState(7)
+    keep = np.array([0.8, 1.0, 0.5])[:, None, None]
+    masks = [
+        ((rng.uniform(size=(3, 6, 5)) < keep) / keep, keep),
+        None,
+    ]
+    stack, alphas = Network.stack(nets), np.array([0.0, 0.1, 0.3])
+    workspace = Workspace(stack, 6)
+    rows = StackedRows(sizes, X, Y, sw)
+    penalty = Penalty(alphas, 0.01)
+    values = batch_gradient(stack, rows, "log_loss", workspace, penalty, masks)
+    own_masks = [masks[0], (np.ones((3, 6, 5)), np.ones((3, 1, 1)))]
+    expected = _own_gradients(nets, X, Y, sw, sizes, alphas, 0.01, own_masks)
+    assert values.dtype == np.float64 and values.shape == (3,)
+    for k, (value, grad) in enumerate(expected):
+        if weighted == "one empty" and k == 1:  # no information: no step
+            assert values[k] == 0.0 and not workspace.grad[k].any()
+            continue
+        np.testing.assert_allclose(values[k], value, rtol=1e-12)
+        np.testing.assert_allclose(workspace.grad[k], grad, rtol=1e-10, atol=1e-14)
+
+
+def test_stacked_rows_of_zero_weight_take_no_step():
+    nets = _networks(2, units=(4, 5, 3))
+    X, Y, _ = _stacked_rows_batch((2,))
+    stack = Network.stack(nets)
+    workspace = Workspace(stack, 6)
+    workspace.grad[...] = 1.0
+    rows = StackedRows((2,), X, Y, np.zeros((2, 6)))
+    values = batch_gradient(stack, rows, "log_loss", workspace, Penalty(0.1, 0.0))
+    np.testing.assert_array_equal(values, np.zeros(2))
+    assert not workspace.grad.any()
+
+
+@pytest.mark.parametrize("stacked", [False, True])
+def test_row_groups_of_zero_weight_take_no_step(stacked):
+    """List-of-``Rows`` batches: a network (or a whole stack) whose rows all
+    weigh 0 gets a zero gradient and a zero loss; in a stack, only the
+    zero-weight group's models do."""
+    nets = _networks(3, units=(4, 5, 3))
+    X, Y, sw = _stacked_rows_batch((2, 1))
+    net = Network.stack(nets) if stacked else nets[0]
+    workspace = Workspace(net, 6)
+    workspace.grad[...] = 1.0
+    zero = np.zeros(6)
+    rows = (
+        [Rows(slice(0, 2), X[0], Y[0], zero), Rows(slice(2, 3), X[1], Y[2], zero)]
+        if stacked
+        else [Rows(..., X[0], Y[0], zero)]
+    )
+    value = batch_gradient(net, rows, "log_loss", workspace, Penalty(0.1, 0.0))
+    assert not workspace.grad.any()
+    if stacked:
+        np.testing.assert_array_equal(value, np.zeros(3))
+    else:
+        assert value == 0.0 and isinstance(value, float)
+    if not stacked:
+        return
+    rows = [Rows(slice(0, 2), X[0], Y[0], sw[0]), Rows(slice(2, 3), X[1], Y[2], zero)]
+    alphas = np.array([0.0, 0.1, 0.2])
+    with np.errstate(invalid="ignore"):  # the empty group's 0 / 0, set to 0
+        values = batch_gradient(net, rows, "log_loss", workspace, Penalty(alphas, 0.0))
+    for k in (0, 1):
+        single = Workspace(nets[k], 6)
+        expected = nets[k].loss_and_gradient(
+            X[0], Y[0], "log_loss", alphas[k], single, sw[0]
+        )
+        np.testing.assert_allclose(values[k], expected, rtol=1e-12)
+        np.testing.assert_allclose(workspace.grad[k], single.grad, rtol=1e-10)
+    assert values[2] == 0.0 and not workspace.grad[2].any()
