@@ -4,6 +4,7 @@ Each test asserts what a user of the estimators (or of the trainer's public
 results) can observe, so it holds whatever the loop looks like inside.
 """
 
+import inspect
 import re
 import warnings
 
@@ -12,6 +13,7 @@ import pytest
 from sklearn.base import clone
 from sklearn.datasets import load_iris, make_regression
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.neural_network import MLPClassifier, MLPRegressor
 
 from sknumpynn import NumpyMLPClassifier, NumpyMLPRegressor
 from sknumpynn._training.together import fit_together
@@ -357,3 +359,43 @@ def test_validation_split_needs_two_rows(regression):
     )
     with pytest.raises(ValueError, match="^" + re.escape(message) + "$"):
         NumpyMLPRegressor(**kw).fit(X[:10], y[:10])  # 1 held-out row
+
+
+SKLEARN_MLP_HAS_SAMPLE_WEIGHT = (
+    "sample_weight" in inspect.signature(MLPClassifier.fit).parameters
+)
+
+
+@pytest.mark.skipif(
+    not SKLEARN_MLP_HAS_SAMPLE_WEIGHT,
+    reason="scikit-learn's MLP takes sample_weight from 1.7",
+)
+@pytest.mark.parametrize("kind", ["classifier", "regressor"])
+def test_weighted_validation_scores_equal_scikit_learns(iris, kind):
+    """With ``sample_weight`` and early stopping, the held-out rows keep their
+    weights in the validation score, as in scikit-learn's MLP."""
+    X, y = iris
+    if kind == "regressor":
+        X, y = make_regression(n_samples=150, n_features=4, noise=5.0, random_state=0)
+        y = (y - y.mean()) / y.std()
+    sample_weight = np.random.RandomState(0).uniform(0.1, 3.0, size=len(y))
+    kw = dict(
+        hidden_layer_sizes=(6,),
+        max_iter=15,
+        early_stopping=True,
+        n_iter_no_change=50,
+        random_state=0,
+    )
+    ours, theirs = (
+        (NumpyMLPClassifier, MLPClassifier)
+        if kind == "classifier"
+        else (NumpyMLPRegressor, MLPRegressor)
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        a = ours(**kw).fit(X, y, sample_weight=sample_weight)
+        b = theirs(**kw).fit(X, y, sample_weight=sample_weight)
+        unweighted = ours(**kw).fit(X, y)
+    np.testing.assert_allclose(a.validation_scores_, b.validation_scores_, rtol=1e-9)
+    np.testing.assert_allclose(a.loss_curve_, b.loss_curve_, rtol=1e-9)
+    assert not np.allclose(a.validation_scores_, unweighted.validation_scores_)
