@@ -22,6 +22,7 @@ from sknumpynn._training import ledger
 from sknumpynn._training.hooks import TrainingHooks
 from sknumpynn._training.lbfgs import LbfgsSettings, train_lbfgs
 from sknumpynn._training.setup import STOCHASTIC_SOLVERS, StochasticFitMixin
+from sknumpynn._training.shared_validation import validate_input
 from sknumpynn._utils.parallel import limited_blas_threads
 from sknumpynn._utils.validation import (
     _naming_the_bad_argument,
@@ -272,7 +273,7 @@ class BaseNumpyMLP(
         )
         dtype = self._compute_dtype(X, first_pass)
         with _naming_the_bad_argument(X):
-            X, Y = self._validate_input(X, y, incremental, first_pass, dtype)
+            X, Y = validate_input(self, X, y, incremental, first_pass, dtype)
         if sample_weight is not None:
             with _naming_the_bad_argument(culprit="sample_weight"):
                 sample_weight = _validate_sample_weight(sample_weight, X)

@@ -32,6 +32,7 @@ from sklearn.base import clone
 from sknumpynn._training.ledger import data_fingerprint
 from sknumpynn._training.loop import Trainer
 from sknumpynn._training.setup import STOCHASTIC_SOLVERS
+from sknumpynn._training.shared_validation import sharing_validation
 from sknumpynn._utils.parallel import limited_blas_threads
 
 
@@ -341,17 +342,18 @@ def plan_fits(estimators, datasets, results, reasons=None):
         Indices of the fits made one by one.
     """
     prepared, alone = [], []
-    for index, (estimator, data) in enumerate(zip(estimators, datasets)):
-        if not _stackable(estimator) or sp.issparse(data[0]):
-            alone.append(index)
-            continue
-        try:
-            item = _Prepared(estimator, data)
-        except Exception as error:  # noqa: BLE001 - this model's own error
-            results[index] = (None, error)
-            continue
-        item.index = index
-        prepared.append(item)
+    with sharing_validation():  # each fold's X and y validated once
+        for index, (estimator, data) in enumerate(zip(estimators, datasets)):
+            if not _stackable(estimator) or sp.issparse(data[0]):
+                alone.append(index)
+                continue
+            try:
+                item = _Prepared(estimator, data)
+            except Exception as error:  # noqa: BLE001 - this model's own error
+                results[index] = (None, error)
+                continue
+            item.index = index
+            prepared.append(item)
     stacks, costly = _plan(prepared)
     costly = sorted(item.index for item in costly)
     if reasons is not None:
