@@ -382,3 +382,106 @@ def test_row_groups_of_zero_weight_take_no_step(stacked):
         np.testing.assert_allclose(values[k], expected, rtol=1e-12)
         np.testing.assert_allclose(workspace.grad[k], single.grad, rtol=1e-10)
     assert values[2] == 0.0 and not workspace.grad[2].any()
+
+
+def test_network_with_a_callable_output_activation():
+    net = Network((4, 5, 5), "relu", BlockSoftmax((2, 3)))
+    net.initialize(np.random.RandomState(0))
+    X = np.random.RandomState(1).normal(size=(6, 4))
+    P = net.predict(X)
+    np.testing.assert_allclose(P[:, :2].sum(axis=1), 1.0)
+    np.testing.assert_allclose(P[:, 2:].sum(axis=1), 1.0)
+    stack = Network.stack([net, net])
+    np.testing.assert_allclose(stack.predict(X)[1], P, rtol=1e-12)
+
+
+def test_network_repr_and_pickle_keep_views():
+    import pickle
+
+    net = Network((3, 4, 2), ["relu"], "softmax")
+    assert repr(net) == (
+        "Network(3-4-2, activation=['relu'], output='softmax', dtype=float64)"
+    )
+    stack = Network((3, 4, 2), "tanh", "identity", np.float32, n_models=2)
+    assert repr(stack) == (
+        "Network(3-4-2, activation='tanh', output='identity', dtype=float32, "
+        "n_models=2)"
+    )
+    copy = pickle.loads(pickle.dumps(stack))
+    copy.params[...] = 1.0  # the per-layer arrays are views of params again
+    assert all((W == 1.0).all() for W in copy.coefs + copy.intercepts)
+
+
+def test_network_from_arrays_takes_the_given_dtype():
+    coefs, intercepts = _weights((3, 4, 2))
+    assert (
+        Network.from_arrays(coefs, intercepts, "relu", "identity").dtype == np.float64
+    )
+    net = Network.from_arrays(coefs, intercepts, "relu", "identity", np.float32)
+    assert net.dtype == np.float32 and net.coefs[1].dtype == np.float32
+    mixed = [coefs[0].astype(np.float32), coefs[1]]
+    assert (
+        Network.from_arrays(mixed, intercepts, "relu", "identity").dtype == np.float32
+    )
+
+
+def test_network_take_copies_the_chosen_models():
+    nets = _networks(3)
+    stack = Network.stack(nets)
+    picked = stack.take([2, 0])
+    assert picked.n_models == 2
+    np.testing.assert_array_equal(picked.params, stack.params[[2, 0]])
+    picked.params[...] = 0.0
+    np.testing.assert_array_equal(stack.params[2], nets[2].params)
+
+
+def _glorot_bound(fan_in, fan_out, activation):
+    factor = 2.0 if activation == "logistic" else 6.0
+    return np.sqrt(factor / (fan_in + fan_out))
+
+
+@pytest.mark.parametrize("names", [["logistic", "relu"], ["relu", "logistic"]])
+def test_initialize_bounds_follow_each_layers_activation(names):
+    """Layer l's bound follows the activation it feeds; the output layer's
+    the last hidden one's (scikit-learn's draw order and bounds)."""
+    units = (30, 40, 30, 20)
+    net = Network(units, names, "identity").initialize(np.random.RandomState(0))
+    rng = np.random.RandomState(0)
+    for layer, W in enumerate(net.coefs):
+        bound = _glorot_bound(units[layer], units[layer + 1], names[min(layer, 1)])
+        expected = rng.uniform(-bound, bound, (units[layer], units[layer + 1]))
+        rng.uniform(-bound, bound, units[layer + 1])
+        np.testing.assert_array_equal(W, expected)
+
+
+def test_stack_predict_of_some_models_in_float32_with_scratch_activations():
+    nets = [
+        Network((4, 6, 3), "gelu", "softmax", np.float32).initialize(
+            np.random.RandomState(k)
+        )
+        for k in range(3)
+    ]
+    stack = Network.stack(nets)
+    X = np.random.RandomState(1).normal(size=(5, 4)).astype(np.float32)
+    P = stack.predict(X, models=slice(1, 3))
+    assert P.shape == (2, 5, 3) and P.dtype == np.float32
+    for row, net in zip(P, nets[1:]):
+        np.testing.assert_allclose(row, net.predict(X), rtol=1e-5)
+
+
+def test_network_penalty_defaults_to_no_l1():
+    (net,) = _networks(1)
+    squares = sum(float((W**2).sum()) for W in net.coefs)
+    np.testing.assert_allclose(net.penalty(0.1, 10.0), 0.5 * 0.1 * squares / 10.0)
+
+
+def test_loss_and_gradient_without_the_loss():
+    (net,) = _networks(1)
+    X, Y = _classification_batch(8, 6, 3, seed=5)
+    X = X.toarray()
+    workspace, again = Workspace(net, 8), Workspace(net, 8)
+    value = net.loss_and_gradient(X, Y, "log_loss", 0.1, workspace, compute_loss=False)
+    assert value is None
+    net.loss_and_gradient(X, Y, "log_loss", 0.1, again)
+    np.testing.assert_array_equal(workspace.grad, again.grad)
+    assert workspace.grad.shape == net.params.shape
