@@ -399,3 +399,124 @@ def test_weighted_validation_scores_equal_scikit_learns(iris, kind):
     np.testing.assert_allclose(a.validation_scores_, b.validation_scores_, rtol=1e-9)
     np.testing.assert_allclose(a.loss_curve_, b.loss_curve_, rtol=1e-9)
     assert not np.allclose(a.validation_scores_, unweighted.validation_scores_)
+
+
+def _huge_last_row_network():
+    """A linear network whose output is inf - inf (an overflow, then an
+    invalid operation) on rows with large x, and finite on zeros."""
+    from sknumpynn.nn import Network
+
+    net = Network((1, 2, 1), "identity", "identity")
+    net.coefs[0][...] = [[1e300, -1e300]]
+    net.coefs[1][...] = 1.0
+    return net
+
+
+def test_ensure_finite_outputs_checks_the_first_1000_rows_only():
+    from sknumpynn._training.recovery import ensure_finite_outputs
+
+    X = np.zeros((1001, 1))
+    X[1000] = 1e10  # overflows, but is not among the rows checked
+    net = _huge_last_row_network()
+    fallback = np.zeros_like(net.params)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ensure_finite_outputs(net, X, fallback)
+    assert net.coefs[0][0, 0] == 1e300  # kept: its checked outputs are finite
+
+
+def test_ensure_finite_outputs_falls_back_with_the_warning_word_for_word():
+    from sknumpynn._training.recovery import ensure_finite_outputs
+
+    X = np.full((5, 1), 1e10)
+    net = _huge_last_row_network()
+    fallback = np.zeros_like(net.params)
+    fallback[0] = 0.5
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ensure_finite_outputs(net, X, fallback)
+    assert [(w.category, str(w.message)) for w in caught] == [
+        (
+            ConvergenceWarning,
+            "Training diverged: the final weights give non-finite outputs; the "
+            "previous epoch's weights were restored. Scale the features (e.g. "
+            "StandardScaler) or lower learning_rate_init.",
+        )
+    ]  # and no overflow RuntimeWarning from the check itself
+    np.testing.assert_array_equal(net.params, fallback)
+
+
+def test_ensure_finite_outputs_raises_when_the_fallback_overflows_too():
+    from sknumpynn._training.recovery import ensure_finite_outputs
+
+    X = np.full((5, 1), 1e10)
+    net = _huge_last_row_network()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError) as error:
+            ensure_finite_outputs(net, X, net.params.copy())
+    assert str(error.value) == (
+        "Solver produced non-finite parameter weights. The input data may contain "
+        "large values and need to be preprocessed. Training diverged: the "
+        "network's outputs are not finite. Scale the features (e.g. "
+        "StandardScaler) or lower learning_rate_init."
+    )
+
+
+def test_max_iter_warning_word_for_word(iris):
+    X, y = iris
+    with pytest.warns(ConvergenceWarning) as caught:
+        NumpyMLPClassifier(hidden_layer_sizes=(3,), max_iter=2, random_state=0).fit(
+            X, y
+        )
+    assert [str(w.message) for w in caught] == [
+        "Stochastic Optimizer: Maximum iterations (2) reached and the "
+        "optimization hasn't converged yet."
+    ]
+
+
+def _stopping_state(**values):
+    from types import SimpleNamespace
+
+    state = SimpleNamespace(
+        loss_curve_=[],
+        best_loss_=np.inf,
+        _no_improvement_count=0,
+        validation_scores_=[],
+        validation_loss_curve_=[],
+        best_validation_score_=-np.inf,
+        best_validation_loss_=np.inf,
+        _best_params=None,
+    )
+    vars(state).update(values)
+    return state
+
+
+def test_no_improvement_count_at_the_tolerance_boundary():
+    """An epoch improves when it beats the best by at least ``tol`` (training
+    loss: ``loss <= best - tol``; validation: ``improvement >= tol``), as in
+    scikit-learn's MLP."""
+    from sknumpynn._training.stopping import update_no_improvement
+
+    params = np.zeros(2)
+    state = _stopping_state(loss_curve_=[1.0], best_loss_=1.25, _no_improvement_count=3)
+    update_no_improvement(state, params, 0.25, None, "val_score")
+    assert state._no_improvement_count == 0 and state.best_loss_ == 1.0
+    state.loss_curve_.append(0.875)
+    update_no_improvement(state, params, 0.25, None, "val_score")
+    assert state._no_improvement_count == 1 and state.best_loss_ == 0.875
+
+    state = _stopping_state(best_validation_score_=0.5, best_validation_loss_=2.0)
+    update_no_improvement(state, params, 0.25, (1.0, 0.75), "val_score")
+    assert state._no_improvement_count == 0  # improved by exactly tol
+    update_no_improvement(state, params + 1, 0.25, (0.75, 0.875), "val_loss")
+    assert state._no_improvement_count == 0  # val loss 1.0 -> 0.75: by tol
+    np.testing.assert_array_equal(state._best_params, params + 1)
+    update_no_improvement(state, params + 2, 0.25, (0.625, 0.0), "val_loss")
+    assert state._no_improvement_count == 1  # by 0.125 < tol, still the best
+    np.testing.assert_array_equal(state._best_params, params + 2)
+    update_no_improvement(state, params + 3, 0.25, (0.7, 0.0), "val_loss")
+    assert state._no_improvement_count == 2  # worse: the best weights stay
+    np.testing.assert_array_equal(state._best_params, params + 2)
+    assert state.best_validation_loss_ == 0.625
+    assert state.best_validation_score_ == 0.875
