@@ -8,8 +8,11 @@ Boston (plus a small ``GridSearchCV``), a fixed hold-out on diamonds and the
 canonical test set on MNIST. Our cross-validation and grid searches run
 through :mod:`sknumpynn.model_selection` (every fold and candidate trained as
 stacked networks), scikit-learn's through its own, and both wall times are
-reported. It writes ``results.md``, ``results.json`` and ``results.png`` to
-``--out``.
+reported. Beside the two drop-ins, on the same folds and seeds, it scores the
+estimators that go beyond scikit-learn's MLP (:mod:`sknumpynn.compare.models`):
+a deep ensemble of eight of our MLPs and ``TabularMLP`` at its defaults
+(``--models`` picks which). It writes ``results.md``, ``results.json`` and
+``results.png`` to ``--out``.
 """
 
 import argparse
@@ -24,10 +27,9 @@ from sklearn import model_selection as sklearn_selection
 from sklearn.base import clone
 from sklearn.compose import TransformedTargetRegressor
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.neural_network import MLPClassifier, MLPRegressor
 
-from sknumpynn import NumpyMLPClassifier, NumpyMLPRegressor
 from sknumpynn import model_selection as sknumpynn_selection
+from sknumpynn.compare.models import MODELS, build, mlp
 from sknumpynn.compare.report import environment, plot, to_markdown
 from sknumpynn.compare.stats import paired_difference
 from sknumpynn.compare.tasks import QUICK_GRID, TASKS
@@ -37,10 +39,8 @@ __all__ = ["main", "run"]
 #: Whose cross_validate and GridSearchCV each library's models run through.
 SEARCH = {"sknumpynn": sknumpynn_selection, "scikit-learn": sklearn_selection}
 
-ESTIMATORS = {
-    "classifier": {"sknumpynn": NumpyMLPClassifier, "scikit-learn": MLPClassifier},
-    "regressor": {"sknumpynn": NumpyMLPRegressor, "scikit-learn": MLPRegressor},
-}
+#: The models beyond the two drop-ins, which ``--models`` chooses from.
+EXTRA_MODELS = MODELS[2:]
 
 
 class Progress:
@@ -58,13 +58,6 @@ class Progress:
             f"[{self.done}/{self.n_steps} {elapsed:6.1f}s] {message}", file=self.stream
         )
         self.stream.flush()
-
-
-def _estimator(task, library, quick):
-    params = {"random_state": 0, **task.params}
-    if quick:
-        params.update({"max_iter": 30, **task.quick_params})
-    return ESTIMATORS[task.kind][library](**params)
 
 
 #: Seeds of the hold-out evaluations (diamonds, MNIST): one split, several
@@ -117,6 +110,12 @@ def _evaluate(task, model, data, quick, library="scikit-learn"):
     }
 
 
+def wall_seconds(score):
+    """What one evaluation cost: the whole ``cross_validate`` (stacked fits
+    share their time) or, for a hold-out, the mean fit."""
+    return score["cv_seconds"] or score["fit_seconds"]
+
+
 def _final_estimator(model):
     """The estimator at the end of a (target-transformed) pipeline."""
     if isinstance(model, TransformedTargetRegressor):
@@ -147,6 +146,7 @@ def _paired(task, entry, data, quick):
     others = {"scikit-learn": entry["scikit-learn"]}
     if "baseline" in entry:
         others[entry["baseline"]["name"]] = entry["baseline"]
+    others.update({m: entry[m] for m in EXTRA_MODELS if m in entry})
     return {
         other: paired_difference(ours, result["scores"], ratio)
         for other, result in others.items()
@@ -177,7 +177,7 @@ def _grid_search(task, estimator, data, quick, library):
     }
 
 
-def run(datasets, quick=False, data_home=None, progress=None):
+def run(datasets, quick=False, data_home=None, progress=None, models=EXTRA_MODELS):
     """Run the comparison and return its results as a dict.
 
     Parameters
@@ -190,12 +190,18 @@ def run(datasets, quick=False, data_home=None, progress=None):
         Folder holding ``mnist/`` (else ``$SKNUMPYNN_DATA`` or OpenML).
     progress : object with a ``step(message)`` method, default=None
         Told about each finished step.
+    models : sequence of str, default=('DeepEnsemble', 'TabularMLP')
+        The models scored beside the two drop-ins
+        (:mod:`sknumpynn.compare.models`).
 
     Returns
     -------
     results : dict
         Per dataset: both libraries' scores (mean, std, every score, fit
-        seconds, loss curve), the baseline, for cross-validated datasets the
+        seconds, loss curve), those of the other ``models`` with their fit
+        time relative to ours (``'cost'``, see :func:`wall_seconds`), the
+        baseline, for
+        cross-validated datasets the
         paired differences of ours against the others on the same folds
         (``'paired'``), the grid searches and the speed-up; or
         ``{'skipped': reason}`` when the data could not be loaded.
@@ -203,10 +209,12 @@ def run(datasets, quick=False, data_home=None, progress=None):
     Examples
     --------
     >>> from sknumpynn.compare import run
-    >>> results = run(["boston"], quick=True)
+    >>> results = run(["boston"], quick=True, models=["DeepEnsemble"])
     >>> sorted(results["boston"])  # doctest: +NORMALIZE_WHITESPACE
-    ['evaluation', 'grid', 'metric', 'paired', 'params', 'scikit-learn',
-     'search_speedup', 'sknumpynn', 'speedup']
+    ['DeepEnsemble', 'cost', 'evaluation', 'grid', 'metric', 'paired', 'params',
+     'scikit-learn', 'search_speedup', 'sknumpynn', 'speedup']
+    >>> sorted(results["boston"]["paired"])
+    ['DeepEnsemble', 'scikit-learn']
     >>> sorted(results["boston"]["paired"]["scikit-learn"])
     ['losses', 'mean', 'p_value', 'se', 't', 'ties', 'wins']
     >>> results["boston"]["metric"]
@@ -222,20 +230,24 @@ def run(datasets, quick=False, data_home=None, progress=None):
             if progress:
                 progress.step(f"{name}: skipped ({exc})")
             continue
-        results[name] = _compare_task(task, data, quick, progress)
+        results[name] = _compare_task(task, data, quick, progress, models)
     return results
 
 
-def _compare_task(task, data, quick, progress):
-    """Every measurement of one dataset: both libraries, baseline, grids."""
+def _compare_task(task, data, quick, progress, models=EXTRA_MODELS):
+    """Every measurement of one dataset: the models, baseline, grids."""
+    unknown = sorted(set(models) - set(EXTRA_MODELS))
+    if unknown:
+        raise ValueError(f"models must be among {EXTRA_MODELS}, got {unknown}")
     entry = {"metric": task.metric, "evaluation": task.evaluation}
     entry["params"] = task.params
-    for library in ("sknumpynn", "scikit-learn"):
-        model = task.build(_estimator(task, library, quick))
-        entry[library] = score = _evaluate(task, model, data, quick, library)
+    for model in ("sknumpynn", "scikit-learn", *models):
+        library = "scikit-learn" if model == "scikit-learn" else "sknumpynn"
+        pipeline = build(task, model, quick)
+        entry[model] = score = _evaluate(task, pipeline, data, quick, library)
         _tell(
             progress,
-            f"{task.name}: {library:<12} {task.metric} {score['mean']:.4f} "
+            f"{task.name}: {model:<12} {task.metric} {score['mean']:.4f} "
             f"± {score['std']:.4f}, fit {score['fit_seconds']:.2f}s",
         )
     if task.baseline is not None:
@@ -249,6 +261,9 @@ def _compare_task(task, data, quick, progress):
     entry["speedup"] = (
         entry["scikit-learn"]["fit_seconds"] / entry["sknumpynn"]["fit_seconds"]
     )
+    if models:
+        ours = wall_seconds(entry["sknumpynn"])
+        entry["cost"] = {m: wall_seconds(entry[m]) / ours for m in models}
     if entry["sknumpynn"]["cv_seconds"]:
         entry["search_speedup"] = {
             "cross_validate": entry["scikit-learn"]["cv_seconds"]
@@ -266,7 +281,7 @@ def _grid_searches(task, data, quick, progress):
     """The task's grid search around each library's MLP."""
     grids = {}
     for library in ("sknumpynn", "scikit-learn"):
-        estimator = _estimator(task, library, quick)
+        estimator = mlp(task, library, quick)
         grids[library] = best = _grid_search(
             task, clone(estimator), data, quick, library
         )
@@ -290,7 +305,7 @@ def main(argv=None):
     ----------
     argv : list of str, default=None
         Command-line arguments (``sys.argv[1:]`` when None): ``--datasets``,
-        ``--quick``, ``--out``, ``--data-home``.
+        ``--models``, ``--quick``, ``--out``, ``--data-home``.
 
     Returns
     -------
@@ -320,18 +335,30 @@ def main(argv=None):
     parser.add_argument(
         "--quick", action="store_true", help="small subsets, few epochs"
     )
+    parser.add_argument(
+        "--models",
+        nargs="*",
+        choices=EXTRA_MODELS,
+        default=list(EXTRA_MODELS),
+        help="models scored beside the two drop-ins (default: all; none: --models)",
+    )
     parser.add_argument("--out", default="compare-results", help="output folder")
     parser.add_argument("--data-home", default=None, help="folder holding mnist/")
     args = parser.parse_args(argv)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     n_steps = sum(
-        2 + (TASKS[n].baseline is not None) + 2 * (TASKS[n].grid is not None)
+        2
+        + len(args.models)
+        + (TASKS[n].baseline is not None)
+        + 2 * (TASKS[n].grid is not None)
         for n in args.datasets
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        results = run(args.datasets, args.quick, args.data_home, Progress(n_steps))
+        results = run(
+            args.datasets, args.quick, args.data_home, Progress(n_steps), args.models
+        )
     env = environment()
     markdown = to_markdown(results, env, args.quick)
     (out / "results.md").write_text(markdown, encoding="utf-8")

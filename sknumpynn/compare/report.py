@@ -7,6 +7,7 @@ import numpy as np
 import sklearn
 
 import sknumpynn
+from sknumpynn.compare.models import ENSEMBLE_SIZE, MODELS, QUICK_ENSEMBLE_SIZE
 
 
 def environment():
@@ -76,6 +77,7 @@ def to_markdown(results, env, quick):
             ],
         )
     lines += _search_table(results)
+    lines += _extra_models_table(results, quick)
     lines += [
         "",
         "Hyperparameters (both estimators; random_state=0, hold-out tasks 0, 1, 2):",
@@ -108,6 +110,37 @@ def _search_table(results):
     )
 
 
+def _extra_models_table(results, quick):
+    """Score and fit time of the models beyond the drop-ins, beside ours."""
+    extra = [m for m in MODELS[2:] if any(m in e for e in results.values())]
+    if not extra:
+        return []
+    rows = []
+    for name, entry in results.items():
+        if "skipped" in entry:
+            continue
+        cells = [
+            f"{entry[m]['mean']:.4f} ± {entry[m]['std']:.4f} "
+            f"({entry[m]['cv_seconds'] or entry[m]['fit_seconds']:.3g} s"
+            + (f", {entry['cost'][m]:.1f}x)" if m != "sknumpynn" else ")")
+            if m in entry
+            else ""
+            for m in ("sknumpynn", *extra)
+        ]
+        rows.append(f"| {name} | {entry['metric']} | " + " | ".join(cells) + " |")
+    size = QUICK_ENSEMBLE_SIZE if quick else ENSEMBLE_SIZE
+    return _table(
+        "Beyond scikit-learn's MLP, on the same folds and seeds: score (seconds "
+        "of the whole cross_validate, or of one fit on a hold-out; and relative "
+        f"to ours). DeepEnsemble: {size} of our MLPs with the same "
+        "hyperparameters, averaged; TabularMLP: its defaults on the raw table"
+        + (" (quick run: 16 units, 3 epochs)" if quick else "")
+        + ":",
+        ["dataset", "metric", "sknumpynn", *extra],
+        rows,
+    )
+
+
 def _table(title, columns, rows):
     """Lines of a Markdown table under a one-line title."""
     header = "| " + " | ".join(columns) + " |"
@@ -115,7 +148,7 @@ def _table(title, columns, rows):
 
 
 def plot(results, path):
-    """Scores and fit times side by side, one bar pair per dataset; below them,
+    """Scores and fit times side by side, one bar per model and dataset; below them,
     each dataset's training-loss curves (first fold or seed) drawn with
     :class:`~sknumpynn.plotting.LossCurveDisplay`."""
     import matplotlib
@@ -147,12 +180,15 @@ def plot(results, path):
         ax.set_yscale("log")
         if ax.get_legend() is not None:
             ax.legend(fontsize="x-small")
-    for offset, library in ((-0.2, "sknumpynn"), (0.2, "scikit-learn")):
-        means = [results[n][library]["mean"] for n in names]
-        stds = [results[n][library]["std"] for n in names]
-        times = [results[n][library]["fit_seconds"] for n in names]
-        ax_score.bar(x + offset, means, 0.4, yerr=stds, label=library, capsize=3)
-        ax_time.bar(x + offset, times, 0.4, label=library)
+    models = [m for m in MODELS if all(m in results[n] for n in names)]
+    width = 0.8 / len(models)
+    for i, model in enumerate(models):
+        offset = (i - (len(models) - 1) / 2) * width
+        means = [results[n][model]["mean"] for n in names]
+        stds = [results[n][model]["std"] for n in names]
+        times = [results[n][model]["fit_seconds"] for n in names]
+        ax_score.bar(x + offset, means, width, yerr=stds, label=model, capsize=3)
+        ax_time.bar(x + offset, times, width, label=model)
     labels = [f"{n}\n({results[n]['metric']})" for n in names]
     for ax, title in (
         (ax_score, "score (mean ± std)"),
@@ -160,9 +196,12 @@ def plot(results, path):
     ):
         ax.set_xticks(x, labels)
         ax.set_title(title)
-        ax.legend(fontsize="small")
-    ax_score.set_ylim(min(0.5, *(results[n]["sknumpynn"]["mean"] for n in names)), 1.0)
+    # One legend for both bar charts, above them: inside, it hid bars.
+    handles, labels = ax_score.get_legend_handles_labels()
+    fig.legend(handles, labels, loc="upper center", ncol=len(models), frameon=False)
+    lowest = min(results[n][m]["mean"] for n in names for m in models)
+    ax_score.set_ylim(min(0.5, lowest), 1.0)
     ax_time.set_yscale("log")
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0, 1, 0.96))
     fig.savefig(path, dpi=120)
     plt.close(fig)

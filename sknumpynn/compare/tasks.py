@@ -81,6 +81,9 @@ class Task:
         ``GridSearchCV`` grid over the MLP step (``mlp__`` prefix), or None.
     baseline : callable or None
         ``baseline()`` returns a reference model evaluated on the same folds.
+    categorical : list of int or None
+        The raw table's categorical columns, for the models that encode the
+        table themselves (``TabularMLP``).
     """
 
     name: str
@@ -92,6 +95,7 @@ class Task:
     evaluation: str
     grid: dict = None
     baseline: object = None
+    categorical: list = None
     quick_params: dict = field(default_factory=dict)
 
     def _folds(self, n_splits, n_repeats=1):
@@ -183,13 +187,15 @@ TASKS = {
     for task in (
         Task("heart", "classifier", "accuracy", {"alpha": 3.0}, _heart,
              lambda quick, data_home=None: load_heart(return_X_y=True),
-             CV_10X3.format("stratified "), GRID, baseline=_heart_baseline),
+             CV_10X3.format("stratified "), GRID, baseline=_heart_baseline,
+             categorical=HEART_CATEGORICAL),
         Task("boston", "regressor", "R²", {}, _boston,
              lambda quick, data_home=None: load_boston(return_X_y=True),
              CV_10X3.format(""), GRID),
         # Patience 20: with the default 10, adam stops while R² still climbs.
         Task("diamonds", "regressor", "R²", {"n_iter_no_change": 20}, _diamonds,
-             load_diamonds_split, "fixed 80/20 hold-out, 3 seeds"),
+             load_diamonds_split, "fixed 80/20 hold-out, 3 seeds",
+             categorical=DIAMONDS_CATEGORICAL),
         Task("mnist", "classifier", "accuracy",
              {"hidden_layer_sizes": (256,), "alpha": 1e-3}, _mnist,
              load_mnist_split, "canonical 60,000/10,000 split, 3 seeds",
