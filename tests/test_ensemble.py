@@ -310,17 +310,26 @@ def test_trainer_stack_rule_takes_the_stacks_decision(cancer):
     assert alone[0][0].n_iter_ == 4
 
 
-def test_sparse_input_in_one_stack_is_trained_densely(cancer, monkeypatch):
+@pytest.mark.parametrize("kwargs", [{"share_batches": True}, {}])
+def test_sparse_input_in_one_stack_trains_sparse(cancer, monkeypatch, kwargs):
+    """One stack on CSR rows equals the dense stack to rounding, without ever
+    making a dense copy of X."""
     import scipy.sparse as sp
-
-    from sknumpynn.ensemble import _fit
 
     X, y = cancer
     estimator = NumpyMLPClassifier(**SMALL, early_stopping=True)
-    ensemble = DeepEnsembleClassifier(estimator, n_estimators=2, random_state=0)
-    dense = clone(ensemble).fit(X, y).predict_proba(X)
-    sparse = clone(ensemble).fit(sp.csr_matrix(X), y).predict_proba(sp.csr_matrix(X))
-    np.testing.assert_allclose(sparse, dense, rtol=1e-9)
-    monkeypatch.setattr(_fit, "MAX_DENSE_BYTES", 1000)
-    with pytest.raises(ValueError, match="Sparse X is trained densely"):
-        clone(ensemble).fit(sp.csr_matrix(X), y)
+    ensemble = DeepEnsembleClassifier(
+        estimator, n_estimators=2, random_state=0, **kwargs
+    )
+    dense = clone(ensemble).fit(X, y)
+    monkeypatch.setattr(
+        sp.csr_matrix, "toarray", lambda *a, **k: pytest.fail("X was densified")
+    )
+    sparse = clone(ensemble).fit(sp.csr_matrix(X), y)
+    assert sparse.n_iter_ == dense.n_iter_
+    for a, b in zip(sparse.estimators_, dense.estimators_):
+        for ca, cb in zip(a.coefs_, b.coefs_):
+            np.testing.assert_allclose(ca, cb, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(
+        sparse.predict_proba(sp.csr_matrix(X)), dense.predict_proba(X), rtol=1e-9
+    )

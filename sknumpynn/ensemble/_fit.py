@@ -15,12 +15,11 @@ weights, dropout generator, all from its seed). Then:
   shuffle stream: one gather and one batched first-layer product per step)
   and/or the ensemble's stopping rule
   (:class:`~sknumpynn.ensemble._stopping.EnsembleStopping`) deciding for all.
-  A stack gathers dense batches: a sparse ``X`` is densified once there (up
-  to :data:`MAX_DENSE_BYTES`).
+  A sparse ``X`` stays sparse: the stack's products take CSR row batches
+  (:mod:`sknumpynn.nn.batch`), as a single fit's do.
 """
 
 import numpy as np
-import scipy.sparse as sp
 
 from sknumpynn._training.settings import ValidationSet
 from sknumpynn._training.together import (
@@ -67,43 +66,6 @@ def _one_stack(items, rule, shared_seed, bootstrap):
     return train_stack(groups, stack_rule=rule)
 
 
-#: Largest dense copy of a sparse ``X`` that one stack makes (bytes).
-MAX_DENSE_BYTES = 2**30
-
-
-def _densified(X):
-    """``X`` as a dense array (a stack gathers dense batches)."""
-    if not sp.issparse(X):
-        return X
-    n_bytes = X.shape[0] * X.shape[1] * X.dtype.itemsize
-    if n_bytes > MAX_DENSE_BYTES:
-        raise ValueError(
-            "Sparse X is trained densely when the members train as one stack "
-            "(the ensemble's early stopping or share_batches=True), and this X "
-            f"would take {n_bytes / 2**30:.1f} GiB dense. Use early_stopping=False "
-            "and share_batches=False to train the members on sparse X."
-        )
-    return X.toarray()
-
-
-def _dense(datasets):
-    """The members' datasets with one dense copy of a shared sparse ``X``."""
-    copies = {}
-    dense = []
-    for X, *rest in datasets:
-        if id(X) not in copies:
-            copies[id(X)] = _densified(X)
-        dense.append((copies[id(X)], *rest))
-    return dense
-
-
-def _dense_validation(validation):
-    if validation is None:
-        return None
-    X_val, *rest = validation
-    return (_densified(X_val), *rest)
-
-
 def fit_members(members, datasets, options):
     """Fit the ensemble's members.
 
@@ -137,7 +99,6 @@ def fit_members(members, datasets, options):
             verbose=options.get("verbose", 0),
         )
         return results, None
-    datasets, validation = _dense(datasets), _dense_validation(validation)
     items = [_Prepared(m, data) for m, data in zip(members, datasets)]
     rule = None
     if validation is not None:
