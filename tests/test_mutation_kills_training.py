@@ -16,7 +16,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 
 from sknumpynn import NumpyMLPClassifier, NumpyMLPRegressor
-from sknumpynn._training.together import fit_together
+from sknumpynn._training.together import _Prepared, fit_together, train_stack
 from sknumpynn.callbacks import Callback
 from sknumpynn.nn.schedules import EpochSchedule
 
@@ -520,3 +520,57 @@ def test_no_improvement_count_at_the_tolerance_boundary():
     np.testing.assert_array_equal(state._best_params, params + 2)
     assert state.best_validation_loss_ == 0.625
     assert state.best_validation_score_ == 0.875
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("n_folds", [1, 2])
+@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize("shuffle", [True, False])
+def test_stacked_gathers_equal_own_fits_without_falling_back(
+    iris, dtype, n_folds, sparse, shuffle
+):
+    """A stack's batches (``StackedBatches``, or each group's own ``Rows`` on
+    sparse X) with weighted and unweighted models side by side, one shared or
+    two fold ``X``, rows in order or shuffled, a last batch shorter than the
+    others, in float64 and float32: every model ends bit for bit as its own fit,
+    and the stack never falls back to fitting them one by one (which would hide
+    a crash of the stacked path)."""
+    import scipy.sparse as sp
+
+    X, y = iris
+    if sparse:
+        X = sp.csr_matrix(np.where(np.abs(X) < 0.5, 0.0, X))
+    rng = np.random.RandomState(0)
+    estimators, datasets = [], []
+    for train in [np.arange(0, 150, 2), np.arange(1, 150, 2)][:n_folds]:
+        X_train, y_train = X[train], y[train]  # one array per fold, shared
+        weights = rng.uniform(0.5, 2.0, len(train))
+        for alpha, sample_weight in ((1e-4, None), (1e-2, weights), (1e-3, None)):
+            estimators.append(
+                _CountedClassifier(
+                    hidden_layer_sizes=(5,),
+                    alpha=alpha,
+                    batch_size=32,  # 75 rows: batches of 32, 32 and 11
+                    max_iter=6,
+                    shuffle=shuffle,
+                    dtype=dtype,
+                    random_state=0,
+                )
+            )
+            datasets.append((X_train, y_train, sample_weight))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        _CountedClassifier.fits = 0
+        if sparse:  # fit_together fits sparse X one by one; a stack can train it
+            items = [_Prepared(e, data) for e, data in zip(estimators, datasets)]
+            together = train_stack([[item] for item in items])
+        else:
+            together = fit_together(estimators, datasets)
+        assert _CountedClassifier.fits == 0
+        alone = [
+            clone(e).fit(Xd, yd, sample_weight=sw)
+            for e, (Xd, yd, sw) in zip(estimators, datasets)
+        ]
+    _assert_equal_fits(together, alone)
+    for (a, _), b in zip(together, alone):
+        assert a.coefs_[0].dtype == np.dtype(dtype)
