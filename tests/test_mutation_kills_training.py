@@ -572,5 +572,5 @@ def test_stacked_gathers_equal_own_fits_without_falling_back(
             for e, (Xd, yd, sw) in zip(estimators, datasets)
         ]
     _assert_equal_fits(together, alone)
-    for (a, _), b in zip(together, alone):
+    for a, _ in together:
         assert a.coefs_[0].dtype == np.dtype(dtype)
