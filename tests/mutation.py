@@ -70,6 +70,8 @@ GROUPS = {
             "test_parity.py",
             "test_stacking.py",
             "test_mutation_kills_engine.py",
+            "test_tabular_engine.py",  # an input stage's forward and backward
+            "test_mutation_kills_training.py",  # float32 stacks, bit for bit
         ],
     ),
     "network": (

@@ -6,6 +6,7 @@ looks like inside.
 """
 
 import re
+import warnings
 
 import numpy as np
 import pytest
@@ -18,7 +19,7 @@ from sknumpynn.nn.activations import HIDDEN_ACTIVATIONS
 from sknumpynn.nn.backprop import Penalty, batch_gradient, single_rows
 from sknumpynn.nn.batch import Rows, StackedRows, _product, group_product
 from sknumpynn.nn.forward import hidden_activations
-from sknumpynn.nn.losses import BlockSoftmax
+from sknumpynn.nn.losses import BlockSoftmax, get_loss
 
 
 def _reference_forward(X, coefs, intercepts, names, output):
@@ -322,7 +323,9 @@ def test_stacked_rows_gradient_equals_each_models_own(weighted, sizes):
     workspace = Workspace(stack, 6)
     rows = StackedRows(sizes, X, Y, sw)
     penalty = Penalty(alphas, 0.01)
-    values = batch_gradient(stack, rows, "log_loss", workspace, penalty, masks)
+    with warnings.catch_warnings():  # an empty model's 0 / 0 is silent, then 0
+        warnings.simplefilter("error", RuntimeWarning)
+        values = batch_gradient(stack, rows, "log_loss", workspace, penalty, masks)
     own_masks = [masks[0], (np.ones((3, 6, 5)), np.ones((3, 1, 1)))]
     expected = _own_gradients(nets, X, Y, sw, sizes, alphas, 0.01, own_masks)
     assert values.dtype == np.float64 and values.shape == (3,)
@@ -364,7 +367,8 @@ def test_row_groups_of_zero_weight_take_no_step(stacked):
     )
     value = batch_gradient(net, rows, "log_loss", workspace, Penalty(0.1, 0.0))
     assert not workspace.grad.any()
-    if stacked:
+    if stacked:  # one loss per model, not one float for the stack
+        assert isinstance(value, np.ndarray) and value.shape == (3,)
         np.testing.assert_array_equal(value, np.zeros(3))
     else:
         assert value == 0.0 and isinstance(value, float)
@@ -485,3 +489,52 @@ def test_loss_and_gradient_without_the_loss():
     net.loss_and_gradient(X, Y, "log_loss", 0.1, again)
     np.testing.assert_array_equal(workspace.grad, again.grad)
     assert workspace.grad.shape == net.params.shape
+
+
+def test_stacked_rows_of_a_stack_of_one_with_sample_weights():
+    """A gathered batch of a stack of one weighted model is that model's."""
+    (net,) = _networks(1, units=(4, 5, 3))
+    X, Y, sw = _stacked_rows_batch((1,))
+    stack = Network.stack([net])
+    workspace, single = Workspace(stack, 6), Workspace(net, 6)
+    rows = StackedRows((1,), X, Y, sw)
+    value = batch_gradient(stack, rows, "log_loss", workspace, Penalty(0.1, 0.0))
+    expected = net.loss_and_gradient(X[0], Y[0], "log_loss", 0.1, single, sw[0])
+    np.testing.assert_allclose(value[0], expected, rtol=1e-12)
+    np.testing.assert_allclose(workspace.grad[0], single.grad, rtol=1e-12)
+
+
+def test_stacked_rows_gradient_without_the_loss():
+    """``compute_loss=False`` on a gathered stack batch: no loss (None), the
+    same gradient."""
+    nets = _networks(2, units=(4, 5, 3))
+    X, Y, sw = _stacked_rows_batch((2,))
+    stack = Network.stack(nets)
+    rows = StackedRows((2,), X, Y, sw)
+    workspace, again = Workspace(stack, 6), Workspace(stack, 6)
+    penalty = Penalty(0.1, 0.0)
+    value = batch_gradient(
+        stack, rows, "log_loss", workspace, penalty, compute_loss=False
+    )
+    assert value is None
+    batch_gradient(stack, rows, "log_loss", again, penalty)
+    np.testing.assert_array_equal(workspace.grad, again.grad)
+
+
+def test_backward_without_scratch_buffers():
+    """``backward``'s ``scratch`` is optional for activations whose
+    derivative needs no pre-activation: the gradient is the same."""
+    from sknumpynn.nn.backprop import _output_delta, backward
+
+    (net,) = _networks(1, units=(4, 6, 5, 3), activation="tanh")
+    X, Y = _classification_batch(7, 4, 3, seed=4)
+    X = X.toarray()
+    reference = Workspace(net, 7)
+    net.loss_and_gradient(X, Y, "log_loss", 0.0, reference)
+    workspace = Workspace(net, 7)
+    rows = single_rows(X, Y, None)
+    buffers = workspace.rows(7)[0]
+    activations = net.forward(rows, buffers)
+    _output_delta(rows, get_loss("log_loss"), activations[-1], [7.0])
+    backward(net, rows, activations, workspace)
+    np.testing.assert_allclose(workspace.grad, reference.grad, rtol=1e-12)
