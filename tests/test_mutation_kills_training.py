@@ -526,8 +526,9 @@ def test_no_improvement_count_at_the_tolerance_boundary():
 @pytest.mark.parametrize("n_folds", [1, 2])
 @pytest.mark.parametrize("sparse", [False, True])
 @pytest.mark.parametrize("shuffle", [True, False])
+@pytest.mark.parametrize("batch_size", [32, 37])  # 75 rows: a last batch of 11 or 1
 def test_stacked_gathers_equal_own_fits_without_falling_back(
-    iris, dtype, n_folds, sparse, shuffle
+    iris, dtype, n_folds, sparse, shuffle, batch_size
 ):
     """A stack's batches (``StackedBatches``, or each group's own ``Rows`` on
     sparse X) with weighted and unweighted models side by side, one shared or
@@ -550,7 +551,7 @@ def test_stacked_gathers_equal_own_fits_without_falling_back(
                 _CountedClassifier(
                     hidden_layer_sizes=(5,),
                     alpha=alpha,
-                    batch_size=32,  # 75 rows: batches of 32, 32 and 11
+                    batch_size=batch_size,
                     max_iter=6,
                     shuffle=shuffle,
                     dtype=dtype,
