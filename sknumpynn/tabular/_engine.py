@@ -24,6 +24,7 @@ from sknumpynn._classifier import NumpyMLPClassifier
 from sknumpynn._regressor import NumpyMLPRegressor
 from sknumpynn._utils.parallel import limited_blas_threads
 from sknumpynn.nn.embeddings import PeriodicScalingStage
+from sknumpynn.nn.forward import forward_pass
 from sknumpynn.nn.staged import StagedNetwork, staged_forward_pass
 from sknumpynn.nn.tabular_schedules import CosLog4, ScheduledDropout, steps_per_epoch
 
@@ -108,16 +109,26 @@ class _StagedMixin:
         return super()._model_run(network, X, Y, sample_weight, rng, incremental, given)
 
     def _forward(self, X, output_activation=None):
+        """The network's output for ``X``, computed in float64 whatever the
+        training dtype: float32 BLAS products round a row differently with its
+        position in the batch (a float32 model fails scikit-learn's
+        ``check_methods_sample_order_invariance`` by one ulp on some kernels),
+        float64 ones far below any tolerance of it."""
+        X = self._validate_predict_input(X).astype(np.float64, copy=False)
+        weights = [
+            [w.astype(np.float64, copy=False) for w in ws]
+            for ws in (self.coefs_, self.intercepts_)
+        ]
         if self._stage is None:
-            return super()._forward(X, output_activation)
-        X = self._validate_predict_input(X)
+            output = output_activation or self._network_output()
+            with limited_blas_threads():
+                return forward_pass(
+                    X, *weights, self.activation, output, batch_size=_CHUNK
+                )
+        activations = (self.activation, output_activation or self.out_activation_)
+        stage_params = self.stage_params_.astype(np.float64, copy=False)
         return staged_forward_pass(
-            X,
-            self._stage,
-            self.stage_params_,
-            (self.coefs_, self.intercepts_),
-            (self.activation, output_activation or self.out_activation_),
-            batch_size=_CHUNK,
+            X, self._stage, stage_params, weights, activations, batch_size=_CHUNK
         )
 
 
