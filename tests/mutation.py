@@ -184,7 +184,7 @@ def _config(modules, tests):
         "[tool.mutmut]",
         'source_paths = ["sknumpynn/"]',
         f"only_mutate = {json.dumps(modules)}",
-        'also_copy = ["conftest.py"]',
+        'also_copy = ["conftest.py", "README.md"]',
         'pytest_add_cli_args = ["-p", "no:cacheprovider"]',
         f"pytest_add_cli_args_test_selection = {json.dumps(paths)}",
         "use_git_change_detection = false",
@@ -205,7 +205,8 @@ def prepare(group):
         shutil.copytree(
             ROOT / name, workdir / name, ignore=shutil.ignore_patterns("__pycache__")
         )
-    shutil.copy(ROOT / "conftest.py", workdir / "conftest.py")
+    for name in ("conftest.py", "README.md"):  # README: the tests that run it
+        shutil.copy(ROOT / name, workdir / name)
     pyproject = (ROOT / "pyproject.toml").read_text()
     pyproject = re.sub(
         r"\n\[tool\.mutmut\]\n.*?(?=\n\[|\Z)", "\n", pyproject, flags=re.S

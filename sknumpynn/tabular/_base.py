@@ -34,6 +34,19 @@ ROW_BUDGET = 300_000
 MIN_EPOCHS, MAX_EPOCHS = 16, 128
 
 
+#: ``batch_size='auto'``: at least this many steps per epoch, in batches of
+#: this many rows at least and at most.
+MIN_STEPS_PER_EPOCH, MIN_BATCH, MAX_BATCH = 8, 32, 256
+
+
+def auto_batch_size(n_train):
+    """Batch size of ``batch_size='auto'`` for ``n_train`` training rows:
+    ``clip(n_train // 8, 32, 256)``, so a small table takes about eight
+    optimizer steps per epoch instead of one or two (no larger than the data)."""
+    size = int(np.clip(n_train // MIN_STEPS_PER_EPOCH, MIN_BATCH, MAX_BATCH))
+    return min(size, max(1, n_train))
+
+
 def auto_epochs(n_train):
     """Epochs of ``max_iter='auto'`` for ``n_train`` training rows:
     ``clip(ceil(ROW_BUDGET / n_train), MIN_EPOCHS, MAX_EPOCHS)``."""
@@ -59,7 +72,10 @@ class BaseTabularMLP(VersionedPickleMixin, BaseEstimator):
         "learning_rate": [StrOptions({"coslog4", "cosine", "constant"})],
         "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
         "max_iter": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
-        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [
+            StrOptions({"auto"}),
+            Interval(Integral, 1, None, closed="left"),
+        ],
         "beta_1": [Interval(Real, 0, 1, closed="left")],
         "beta_2": [Interval(Real, 0, 1, closed="left")],
         "weight_decay": [Interval(Real, 0, None, closed="left")],
@@ -135,7 +151,9 @@ class BaseTabularMLP(VersionedPickleMixin, BaseEstimator):
             activation=self.activation,
             solver="adamw",
             alpha=0.0,
-            batch_size=min(self.batch_size, max(1, n_train)),
+            batch_size=auto_batch_size(n_train)
+            if self.batch_size == "auto"
+            else min(self.batch_size, max(1, n_train)),
             learning_rate=schedule,
             learning_rate_init=self.learning_rate_init,
             max_iter=auto_epochs(n_train) if self.max_iter == "auto" else self.max_iter,

@@ -41,7 +41,9 @@ _PARAMETERS = """
     max_iter : int or 'auto', default='auto'
         Epochs: 'auto' is ``clip(ceil(300_000 / n_train), 16, 128)``, so big
         tables train fewer epochs (RealMLP always trains 256).
-    batch_size : int, default=256
+    batch_size : int or 'auto', default='auto'
+        'auto' is ``clip(n_train // 8, 32, 256)``: 256 rows (RealMLP's) from
+        2,048 training rows up, about eight steps per epoch below that.
     beta_1, beta_2 : float, default=0.9, 0.95
         Adam's moment decays; RealMLP's :math:`\\beta_2 = 0.95`.
     weight_decay : float, default=0.02
@@ -129,7 +131,7 @@ class TabularMLPClassifier(ClassifierMixin, BaseTabularMLP):
         learning_rate="coslog4",
         learning_rate_init=0.002,
         max_iter="auto",
-        batch_size=256,
+        batch_size="auto",
         beta_1=0.9,
         beta_2=0.95,
         weight_decay=0.02,
@@ -269,7 +271,7 @@ class TabularMLPRegressor(RegressorMixin, BaseTabularMLP):
         learning_rate="coslog4",
         learning_rate_init=0.002,
         max_iter="auto",
-        batch_size=256,
+        batch_size="auto",
         beta_1=0.9,
         beta_2=0.95,
         weight_decay=0.02,
