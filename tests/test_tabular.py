@@ -12,7 +12,7 @@ from sklearn.preprocessing import FunctionTransformer
 
 from sknumpynn import TabularMLPClassifier, TabularMLPRegressor
 from sknumpynn.nn.tabular_schedules import CosLog4, ScheduledDropout, coslog4, flat_cos
-from sknumpynn.tabular._base import auto_epochs
+from sknumpynn.tabular._base import auto_batch_size, auto_epochs
 from sknumpynn.tabular._encoding import smooth_clip
 
 pd = pytest.importorskip("pandas")
@@ -142,6 +142,21 @@ def test_best_epoch_is_kept_and_epochs_follow_the_budget():
     assert clf.best_validation_score_ == max(clf.validation_scores_)
     assert auto_epochs(100) == 128 and auto_epochs(50_000) == 16
     assert auto_epochs(5_000) == 60
+
+
+def test_auto_batch_size_gives_small_tables_eight_steps_an_epoch():
+    assert [auto_batch_size(n) for n in (10, 100, 400, 1000, 2048, 50_000)] == [
+        10,  # no larger than the data
+        32,
+        50,
+        125,
+        256,
+        256,
+    ]
+    X, y = load_iris(return_X_y=True)  # 150 rows, 120 after the 20 % split
+    clf = TabularMLPClassifier(**{**FAST, "batch_size": "auto"}).fit(X, y)
+    assert clf.mlp_.batch_size == 32
+    assert clf.set_params(batch_size=64).fit(X, y).mlp_.batch_size == 64
 
 
 def test_schedules_are_realmlps():
