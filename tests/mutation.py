@@ -105,6 +105,7 @@ GROUPS = {
             "test_api_schedules.py",
             "test_api_scoring.py",
             "test_stack_exactness.py",
+            "test_ensemble.py",  # a stack rule: the ensemble's early stopping
             *SLOW_AND_UNRELATED,
         ],
     ),
