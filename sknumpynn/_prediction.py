@@ -71,15 +71,21 @@ class PredictionMixin(ClassNamePrefixFeaturesOutMixin, TransformerMixin):
         checked that the estimator is fitted.
         """
         X = self._validate_predict_input(X)
+        coefs, intercepts = self._prediction_weights()
         with limited_blas_threads():
             return forward_pass(
                 X,
-                self.coefs_,
-                self.intercepts_,
+                coefs,
+                intercepts,
                 self.activation,
                 output_activation or self._network_output(),
-                batch_size=self._chunk_rows(self.coefs_),
+                batch_size=self._chunk_rows(coefs),
             )
+
+    def _prediction_weights(self):
+        """``(coefs, intercepts)`` that predictions multiply by (``X`` is cast
+        to their dtype): the fitted ones."""
+        return self.coefs_, self.intercepts_
 
     def _transform_layer(self):
         """``transform_layer`` as an index into the hidden layers, checked."""

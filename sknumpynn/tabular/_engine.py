@@ -24,7 +24,6 @@ from sknumpynn._classifier import NumpyMLPClassifier
 from sknumpynn._regressor import NumpyMLPRegressor
 from sknumpynn._utils.parallel import limited_blas_threads
 from sknumpynn.nn.embeddings import PeriodicScalingStage
-from sknumpynn.nn.forward import forward_pass
 from sknumpynn.nn.staged import StagedNetwork, staged_forward_pass
 from sknumpynn.nn.tabular_schedules import CosLog4, ScheduledDropout, steps_per_epoch
 
@@ -108,27 +107,27 @@ class _StagedMixin:
         self._n_train = X.shape[0] - int(np.ceil(held_out * X.shape[0]))
         return super()._model_run(network, X, Y, sample_weight, rng, incremental, given)
 
-    def _forward(self, X, output_activation=None):
-        """The network's output for ``X``, computed in float64 whatever the
-        training dtype: float32 BLAS products round a row differently with its
-        position in the batch (a float32 model fails scikit-learn's
-        ``check_methods_sample_order_invariance`` by one ulp on some kernels),
-        float64 ones far below any tolerance of it."""
-        X = self._validate_predict_input(X).astype(np.float64, copy=False)
-        weights = [
+    def _prediction_weights(self):
+        """The weights in float64 whatever the training dtype: float32 BLAS
+        products round a row differently with its position in the batch (a
+        float32 model fails scikit-learn's ``check_methods_sample_order_invariance``
+        by one ulp on some kernels), float64 ones far below any tolerance of it."""
+        return tuple(
             [w.astype(np.float64, copy=False) for w in ws]
             for ws in (self.coefs_, self.intercepts_)
-        ]
+        )
+
+    def _forward(self, X, output_activation=None):
         if self._stage is None:
-            output = output_activation or self._network_output()
-            with limited_blas_threads():
-                return forward_pass(
-                    X, *weights, self.activation, output, batch_size=_CHUNK
-                )
-        activations = (self.activation, output_activation or self.out_activation_)
-        stage_params = self.stage_params_.astype(np.float64, copy=False)
+            return super()._forward(X, output_activation)
+        X = self._validate_predict_input(X)
         return staged_forward_pass(
-            X, self._stage, stage_params, weights, activations, batch_size=_CHUNK
+            X,
+            self._stage,
+            self.stage_params_.astype(np.float64, copy=False),
+            self._prediction_weights(),
+            (self.activation, output_activation or self.out_activation_),
+            batch_size=_CHUNK,
         )
 
 
