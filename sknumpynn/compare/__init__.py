@@ -30,7 +30,7 @@ from sklearn.exceptions import ConvergenceWarning
 
 from sknumpynn import model_selection as sknumpynn_selection
 from sknumpynn.compare.models import MODELS, build, mlp
-from sknumpynn.compare.report import environment, plot, to_markdown
+from sknumpynn.compare.report import environment, plot, to_markdown, wall_seconds
 from sknumpynn.compare.stats import paired_difference
 from sknumpynn.compare.tasks import QUICK_GRID, TASKS
 
@@ -108,12 +108,6 @@ def _evaluate(task, model, data, quick, library="scikit-learn"):
         "cv_seconds": cv_seconds,
         "loss_curve": None if curve is None else [float(v) for v in curve],
     }
-
-
-def wall_seconds(score):
-    """What one evaluation cost: the whole ``cross_validate`` (stacked fits
-    share their time) or, for a hold-out, the mean fit."""
-    return score["cv_seconds"] or score["fit_seconds"]
 
 
 def _final_estimator(model):
@@ -198,12 +192,11 @@ def run(datasets, quick=False, data_home=None, progress=None, models=EXTRA_MODEL
     -------
     results : dict
         Per dataset: both libraries' scores (mean, std, every score, fit
-        seconds, loss curve), those of the other ``models`` with their fit
-        time relative to ours (``'cost'``, see :func:`wall_seconds`), the
-        baseline, for
-        cross-validated datasets the
-        paired differences of ours against the others on the same folds
-        (``'paired'``), the grid searches and the speed-up; or
+        seconds, loss curve), those of the other ``models`` with their cost
+        relative to ours (``'cost'``, see
+        :func:`~sknumpynn.compare.report.wall_seconds`), the baseline, for
+        cross-validated datasets the paired differences of ours against the
+        others on the same folds (``'paired'``), the grid searches and the speed-up; or
         ``{'skipped': reason}`` when the data could not be loaded.
 
     Examples
@@ -220,6 +213,9 @@ def run(datasets, quick=False, data_home=None, progress=None, models=EXTRA_MODEL
     >>> results["boston"]["metric"]
     'R²'
     """
+    unknown = sorted(set(models) - set(EXTRA_MODELS))
+    if unknown:
+        raise ValueError(f"models must be among {EXTRA_MODELS}, got {unknown}")
     results = {}
     for name in datasets:
         task = TASKS[name]
@@ -236,9 +232,6 @@ def run(datasets, quick=False, data_home=None, progress=None, models=EXTRA_MODEL
 
 def _compare_task(task, data, quick, progress, models=EXTRA_MODELS):
     """Every measurement of one dataset: the models, baseline, grids."""
-    unknown = sorted(set(models) - set(EXTRA_MODELS))
-    if unknown:
-        raise ValueError(f"models must be among {EXTRA_MODELS}, got {unknown}")
     entry = {"metric": task.metric, "evaluation": task.evaluation}
     entry["params"] = task.params
     for model in ("sknumpynn", "scikit-learn", *models):

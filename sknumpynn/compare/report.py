@@ -110,6 +110,12 @@ def _search_table(results):
     )
 
 
+def wall_seconds(score):
+    """What one evaluation cost: the whole ``cross_validate`` (stacked fits
+    share their time) or, for a hold-out, the mean fit."""
+    return score["cv_seconds"] or score["fit_seconds"]
+
+
 def _extra_models_table(results, quick):
     """Score and fit time of the models beyond the drop-ins, beside ours."""
     extra = [m for m in MODELS[2:] if any(m in e for e in results.values())]
@@ -121,7 +127,7 @@ def _extra_models_table(results, quick):
             continue
         cells = [
             f"{entry[m]['mean']:.4f} ± {entry[m]['std']:.4f} "
-            f"({entry[m]['cv_seconds'] or entry[m]['fit_seconds']:.3g} s"
+            f"({wall_seconds(entry[m]):.3g} s"
             + (f", {entry['cost'][m]:.1f}x)" if m != "sknumpynn" else ")")
             if m in entry
             else ""
