@@ -297,13 +297,23 @@ class BaseNumpyMLP(
             self.coefs_, self.intercepts_, self.activation, self._network_output()
         )
         # Live views: callbacks see (and may restore) the weights as they train.
-        self.coefs_, self.intercepts_ = network.coefs, network.intercepts
+        self._adopt_network(network)
         n_epochs = None
         if self.solver in STOCHASTIC_SOLVERS:
             n_epochs = 1 if incremental else self.max_iter
         hooks = TrainingHooks(self, n_epochs, X, y, sample_weight)
         Y = Y.astype(network.dtype, copy=False)
         return PreparedFit(network, X, Y, sample_weight, rng, hooks, validation)
+
+    def _adopt_network(self, network):
+        """Take ``network``'s weights as this estimator's (views, not copies).
+
+        Called wherever training ends in another network object than the one
+        :meth:`_prepare_fit` built views of (a stack's member copied back,
+        a worker's unpickled arrays); an estimator with more parameters than
+        ``coefs_`` and ``intercepts_`` takes those too.
+        """
+        self.coefs_, self.intercepts_ = network.coefs, network.intercepts
 
     def _finish_fit(self, prepared):
         """Refuse non-finite weights (scikit-learn's error); close the hooks."""

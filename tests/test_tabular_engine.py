@@ -39,8 +39,8 @@ def _data(rng, n=7, n_features=4):
     return X, Y
 
 
-def _loss(net, rows):
-    workspace = Workspace(net, rows[0].X.shape[0])
+def _loss(net, rows, n_rows=None):
+    workspace = Workspace(net, n_rows or rows[0].X.shape[0])
     value = batch_gradient(net, rows, "log_loss", workspace, Penalty(1e-3, 0.0))
     return value, workspace.grad.copy()
 
@@ -140,13 +140,25 @@ def test_staged_network_pickles_and_stacks():
     np.testing.assert_allclose(chunked, net.predict(X), rtol=1e-12)
 
 
-def test_stacked_rows_batches_are_refused():
+def test_stacked_rows_batch_equals_its_groups_as_rows():
+    """A stack's gathered batch (the trainer's StackedRows) runs the stage per
+    row group: the same loss and gradient as the groups given as Rows."""
     from sknumpynn.nn.batch import StackedRows
 
     rng = np.random.RandomState(4)
-    net = _network(rng, n_models=2)
+    net = _network(rng, n_models=3)
     X, Y = _data(rng)
-    batch = StackedRows([7, 7], np.stack([X, X]), np.stack([Y, Y]), None)
-    workspace = Workspace(net, X.shape[0])
-    with pytest.raises(TypeError, match="StackedRows batches are not supported"):
-        batch_gradient(net, batch, "log_loss", workspace, Penalty(0.0, 0.0))
+    X2, Y2 = _data(rng)
+    w = rng.uniform(0.5, 2, size=X.shape[0])
+    w2 = rng.uniform(0.5, 2, size=X.shape[0])
+    batch = StackedRows(
+        (2, 1), np.stack([X, X2]), np.stack([Y, Y, Y2]), np.stack([w, w, w2])
+    )
+    rows = [Rows(slice(0, 2), X, Y, w), Rows(slice(2, 3), X2, Y2, w2)]
+    loss_stacked, grad_stacked = _loss(net, batch, n_rows=X.shape[0])
+    loss_rows, grad_rows = _loss(net, rows)
+    np.testing.assert_array_equal(loss_stacked, loss_rows)
+    np.testing.assert_array_equal(grad_stacked, grad_rows)
+    # forward itself still refuses rows that have not been through the stage
+    with pytest.raises(TypeError, match="has not passed it"):
+        net.forward(batch, None)

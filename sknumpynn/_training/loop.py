@@ -324,7 +324,8 @@ class Trainer:
         if settings.incremental:
             return True
         if state.n_iter_ == settings.max_iter:
-            recovery.warn_max_iter(settings.max_iter)
+            if settings.warn_max_iter:
+                recovery.warn_max_iter(settings.max_iter)
             return True
         return False
 

@@ -47,6 +47,10 @@ class TrainingSettings:
         Epoch schedule ``(learning_rate_init, epoch, max_iter) -> rate``.
     scoring : str, callable or None, default=None
         The estimator's ``scoring`` (what its validation score is).
+    warn_max_iter : bool, default=True
+        Warn (``ConvergenceWarning``, scikit-learn's words) when training
+        stops at ``max_iter``; False where ``max_iter`` is a planned length
+        (a schedule's epochs, the tabular estimators'), not a limit.
 
     Examples
     --------
@@ -72,6 +76,7 @@ class TrainingSettings:
     monitor: str = "val_score"
     schedule: Any = None
     scoring: Any = None
+    warn_max_iter: bool = True
 
     def stack_key(self):
         """What every fit of one stack must share: everything a step reads.

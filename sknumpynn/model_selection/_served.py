@@ -45,6 +45,11 @@ from sklearn.utils.validation import _check_method_params, _num_samples
 
 from sknumpynn._base import BaseNumpyMLP
 from sknumpynn._training.ledger import _setting
+from sknumpynn.tabular._base import BaseTabularMLP
+
+#: The final steps a search pre-fits: our MLPs, and the tabular estimators
+#: (whose engine fits ``fit_together`` stacks).
+OURS = (BaseNumpyMLP, BaseTabularMLP)
 
 _SERVED = ContextVar("sknumpynn_served_slots", default=None)
 
@@ -140,13 +145,13 @@ def memoise_prefix(shell):
             if not isinstance(step, str) and hasattr(step, "transform"):
                 _memoise_transform(step)
         memoise_prefix(shell.steps[-1][1])
-    elif not isinstance(shell, BaseNumpyMLP):  # a TransformedTargetRegressor
+    elif not isinstance(shell, OURS):  # a TransformedTargetRegressor
         memoise_prefix(shell.regressor_)
 
 
 def assemble(shell, candidate, final):
     """The fitted ``candidate``: ``shell``'s fitted prefix, ``final`` at the end."""
-    if isinstance(shell, BaseNumpyMLP):
+    if isinstance(shell, OURS):
         return final
     fitted = copy.copy(shell)
     if isinstance(shell, Pipeline):

@@ -25,7 +25,6 @@ from sklearn.utils.metadata_routing import get_routing_for_object
 from sklearn.utils.metaestimators import _safe_split
 from sklearn.utils.validation import _check_method_params
 
-from sknumpynn._base import BaseNumpyMLP
 from sknumpynn._training import ledger as _ledger
 from sknumpynn._training.together import fit_together
 from sknumpynn.model_selection import _served
@@ -50,7 +49,7 @@ def final_ours(estimator):
     ``(None, None)`` when the end is not one of our estimators.
     """
     path = []
-    while not isinstance(estimator, BaseNumpyMLP):
+    while not isinstance(estimator, _served.OURS):
         if isinstance(estimator, Pipeline):
             name, estimator = estimator.steps[-1]
         elif isinstance(estimator, TransformedTargetRegressor):

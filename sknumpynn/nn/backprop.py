@@ -74,10 +74,15 @@ def batch_gradient(
         Mean loss over the batch with the weight penalties.
     """
     loss = get_loss(loss)
+    # Extension point: an input stage (nn/staged.py) transforms the rows first,
+    # giving every model inputs of its own: a gathered batch goes by its groups.
+    staged = getattr(network, "input_stage", None) is not None
     if isinstance(rows, StackedRows):
-        return _stacked_gradient(
-            network, rows, loss, workspace, penalty, dropout_masks, compute_loss
-        )
+        if not staged:
+            return _stacked_gradient(
+                network, rows, loss, workspace, penalty, dropout_masks, compute_loss
+            )
+        rows = network.group_rows(rows)
     sums, empty = [_weight_sum(group) for group in rows], ()
     if not all(sums):  # zero-weight rows carry no information: no step for them
         if network.n_models is None or set(sums) == {0}:
@@ -87,8 +92,6 @@ def batch_gradient(
         sums = [value or 1.0 for value in sums]
     sw_sum = _per_model(network, rows, sums)
     buffers, _, scratch = workspace.rows(rows[0].X.shape[0])
-    # Extension point: an input stage (nn/staged.py) transforms the rows first.
-    staged = getattr(network, "input_stage", None) is not None
     if staged:
         rows, stage_caches = network.stage_forward(rows)
     activations = network.forward(rows, buffers, dropout_masks, scratch)

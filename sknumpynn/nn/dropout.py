@@ -66,8 +66,19 @@ class Dropout:
         """
         return [
             None if buffer is None else (self.draw(p, buffer[:n_samples]), 1.0 - p)
-            for p, buffer in zip(self.rates, self._buffers)
+            for p, buffer in zip(self.batch_rates(), self._buffers)
         ]
+
+    def batch_rates(self):
+        """The drop probabilities of the next batch, per hidden layer: the
+        constant ``rates`` here; a scheduled dropout changes them (and
+        advances) batch by batch.
+
+        Returns
+        -------
+        tuple of float
+        """
+        return self.rates
 
     def draw(self, p, mask):
         r"""Fill ``mask`` with :math:`m / q`, :math:`P(m = 1) = q = 1 - p`.
@@ -110,6 +121,7 @@ def stacked_masks(dropouts, buffers, n_samples):
         shape ``(n_models, 1, 1)``; a model that keeps every unit of a layer
         gets ones (and draws nothing, as its own fit does).
     """
+    rates = [None if d is None else d.batch_rates() for d in dropouts]
     masks = []
     for layer, buffer in enumerate(buffers):
         if buffer is None:
@@ -118,8 +130,9 @@ def stacked_masks(dropouts, buffers, n_samples):
         keep = np.ones((len(dropouts), 1, 1), dtype=buffer.dtype)
         mask = buffer[:, :n_samples]
         for k, dropout in enumerate(dropouts):
-            p = 0.0 if dropout is None else dropout.rates[layer]
-            if p > 0:
+            # A layer with a rate draws every batch, as its own fit does.
+            if dropout is not None and dropout.rates[layer] > 0:
+                p = rates[k][layer]
                 dropout.draw(p, mask[k])
                 keep[k] = 1.0 - p
             else:

@@ -88,13 +88,14 @@ class StagedNetwork(Network):
     def forward(self, X, buffers, dropout_masks=None, scratch=None, models=...):
         """:meth:`Network.forward` of rows already through the stage.
 
-        The stacked trainer's gathered batches (``StackedRows``) do not pass
-        the stage: they are refused rather than silently run without it.
+        A gathered batch (``StackedRows``) has not been through the stage
+        (:meth:`stage_forward` turns it into per-group ``Rows``): it is
+        refused rather than silently run without it.
         """
         if isinstance(X, StackedRows):
             raise TypeError(
-                "StagedNetwork trains on lists of Rows (its stage runs in "
-                "batch_gradient's list path); StackedRows batches are not supported."
+                "StagedNetwork.forward takes rows through its stage "
+                "(stage_forward's Rows); a StackedRows batch has not passed it."
             )
         return super().forward(X, buffers, dropout_masks, scratch, models)
 
@@ -102,6 +103,31 @@ class StagedNetwork(Network):
         """The stage's parameters with a model axis: ``(k, n_stage)``."""
         stage = flat[..., self.n_dense_params :]
         return stage[np.newaxis] if self.n_models is None else stage[models]
+
+    @staticmethod
+    def group_rows(batch):
+        """A stack's gathered batch (:class:`StackedRows`) as one
+        :class:`Rows` per row group: the group's rows, and the targets and
+        weights its models share. After the stage every model has inputs of
+        its own, so the gathered batch's shared first-layer product has
+        nothing left to share.
+
+        Parameters
+        ----------
+        batch : StackedRows
+
+        Returns
+        -------
+        list of Rows
+        """
+        groups, start = [], 0
+        for g, size in enumerate(batch.sizes):
+            weights = batch.sample_weight
+            weights = None if weights is None else weights[start]
+            models = slice(start, start + size)
+            groups.append(Rows(models, batch.X[g], batch.Y[start], weights))
+            start += size
+        return groups
 
     def stage_forward(self, rows):
         """Each group's rows through the stage.

@@ -86,15 +86,12 @@ class ScheduledDropout(Dropout):
         self.n_steps = max(1, int(n_steps))
         self.step = 0
 
-    def masks(self, n_samples):
+    def batch_rates(self):
+        """This batch's :math:`p \\operatorname{flatcos}(i / N)` per layer;
+        counts the batch (alone or in a stack, ``stacked_masks``)."""
         factor = flat_cos(min(1.0, self.step / self.n_steps))
         self.step += 1
-        return [
-            None
-            if buffer is None
-            else (self.draw(p * factor, buffer[:n_samples]),) + (1.0 - p * factor,)
-            for p, buffer in zip(self.rates, self._buffers)
-        ]
+        return tuple(p * factor for p in self.rates)
 
 
 def steps_per_epoch(n_train, batch_size):

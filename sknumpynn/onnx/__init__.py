@@ -3,7 +3,9 @@
 After ``import sknumpynn.onnx``, :func:`skl2onnx.to_onnx` and
 :func:`skl2onnx.convert_sklearn` convert :class:`~sknumpynn.NumpyMLPClassifier`
 and :class:`~sknumpynn.NumpyMLPRegressor` (and the deep ensembles of
-:mod:`sknumpynn.ensemble`, as one graph averaging their members), alone or
+:mod:`sknumpynn.ensemble`, as one graph averaging their members, and
+:class:`~sknumpynn.TabularMLPClassifier` and
+:class:`~sknumpynn.TabularMLPRegressor` with their preprocessing), alone or
 inside a ``Pipeline``, ``ColumnTransformer`` or any other container skl2onnx
 handles, exactly as they convert scikit-learn's
 ``MLPClassifier``/``MLPRegressor``; the result runs in onnxruntime (Python,
@@ -29,6 +31,18 @@ What the graph holds:
   ``(n_samples, n_outputs)`` and the probabilities of its softmax blocks side
   by side, ``np.hstack(predict_proba(X))``.
 - a regressor's ``variable``, shape ``(n_samples, n_outputs)``.
+- for the tabular MLPs (``onnx/_tabular.py``), their ``predict`` in float64
+  whatever the input's dtype: the encoder (median imputation of NaN, missing
+  indicators, robust scaling, smooth clip, constant columns dropped,
+  categorical columns coded as numbers matched against the fitted levels,
+  unseen and missing levels as the encoder treats them), the PBLD embedding
+  and scaling layer, the network, then the classifier's outputs (options as
+  above, binary and multiclass) or the regressor's de-standardised
+  prediction clipped to the training range, shape ``(n_samples, 1)``. The
+  input is one numeric tensor with the training columns in order (NaN
+  allowed); string categories and one input per DataFrame column raise
+  ``NotImplementedError`` (encode the categories as numbers first, e.g. an
+  ``OrdinalEncoder`` in a ``ColumnTransformer`` in front).
 
 Dropout, the optimizer, callbacks and every other training-only setting
 leave no trace. What ONNX cannot express raises ``NotImplementedError``
@@ -80,6 +94,14 @@ from sknumpynn.onnx._ensemble import (  # noqa: E402
     convert_ensemble_classifier,
     convert_ensemble_regressor,
 )
+from sknumpynn.onnx._tabular import (  # noqa: E402
+    TABULAR_CLASSIFIER_OPTIONS,
+    calculate_tabular_classifier_output_shapes,
+    calculate_tabular_regressor_output_shapes,
+    convert_tabular_classifier,
+    convert_tabular_regressor,
+)
+from sknumpynn.tabular import TabularMLPClassifier, TabularMLPRegressor  # noqa: E402
 
 __all__ = ["register"]
 
@@ -89,6 +111,8 @@ ALIASES = {
     NumpyMLPRegressor: "SknumpynnMLPRegressor",
     DeepEnsembleClassifier: "SknumpynnDeepEnsembleClassifier",
     DeepEnsembleRegressor: "SknumpynnDeepEnsembleRegressor",
+    TabularMLPClassifier: "SknumpynnTabularMLPClassifier",
+    TabularMLPRegressor: "SknumpynnTabularMLPRegressor",
 }
 
 
@@ -132,6 +156,20 @@ def register():
         ALIASES[DeepEnsembleRegressor],
         calculate_ensemble_regressor_output_shapes,
         convert_ensemble_regressor,
+    )
+    # Tabular MLPs: encoder, input stage and network in one graph (onnx/_tabular.py).
+    skl2onnx.update_registered_converter(
+        TabularMLPClassifier,
+        ALIASES[TabularMLPClassifier],
+        calculate_tabular_classifier_output_shapes,
+        convert_tabular_classifier,
+        options=TABULAR_CLASSIFIER_OPTIONS,
+    )
+    skl2onnx.update_registered_converter(
+        TabularMLPRegressor,
+        ALIASES[TabularMLPRegressor],
+        calculate_tabular_regressor_output_shapes,
+        convert_tabular_regressor,
     )
 
 

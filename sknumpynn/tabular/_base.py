@@ -5,15 +5,14 @@ scikit-learn glue only. The preprocessing is in
 :mod:`sknumpynn.tabular._engine`, the math in :mod:`sknumpynn.nn`.
 """
 
-import warnings
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import BaseEstimator
-from sklearn.exceptions import ConvergenceWarning
+from sklearn.base import BaseEstimator, is_classifier
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from sknumpynn._training import ledger
 from sknumpynn._utils.validation import (
     _naming_the_bad_argument,
     _validate_sample_weight,
@@ -82,6 +81,7 @@ class BaseTabularMLP(VersionedPickleMixin, BaseEstimator):
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "dropout_schedule": [StrOptions({"flat_cos", "constant"})],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither"), None],
+        "n_ensemble": [Interval(Integral, 1, None, closed="left")],
         "dtype": [StrOptions({"float32", "float64"})],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
@@ -171,17 +171,48 @@ class BaseTabularMLP(VersionedPickleMixin, BaseEstimator):
             monitor="val_score",
         )
 
-    def _fit_engine(self, engine, X, y, sample_weight):
-        """Fit ``engine`` for the planned epochs (no convergence warning: the
-        number of epochs is the schedule's, not a stopping rule's)."""
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            engine.fit(X, y, sample_weight=sample_weight)
+    def _fit(self, X, y, sample_weight):
+        """Preprocess, train the engine estimator, adopt it.
+
+        A search's pre-fit ledger may serve the whole fit
+        (:func:`~sknumpynn._training.ledger.intercept`): our searches train
+        the engine estimators of every candidate x fold stacked
+        (:func:`~sknumpynn._training.together.fit_together` calls
+        :meth:`_engine_task` and :meth:`_adopt_engine` itself).
+        """
+        if ledger.intercept(self, X, y, sample_weight):
+            return self
+        engine, (Xt, yt, sample_weight) = self._engine_task(X, y, sample_weight)
+        engine.fit(Xt, yt, sample_weight=sample_weight)
+        return self._adopt_engine(engine)
+
+    def _engine_task(self, X, y, sample_weight):
+        """What ``fit`` does before training: the unfitted engine estimator
+        and the data it trains on, ``(Xt, yt, sample_weight)``; the encoder
+        and the target statistics are set on ``self``."""
+        raise NotImplementedError
+
+    def _ensembled(self, engine):
+        """``engine``, or with ``n_ensemble > 1`` a deep ensemble of it (one
+        stack, early-stopped on the ensemble's validation score when the
+        engine holds out a split; members seeded from ``random_state``)."""
+        if self.n_ensemble == 1:
+            return engine
+        from sknumpynn.ensemble import DeepEnsembleClassifier, DeepEnsembleRegressor
+
+        kind = DeepEnsembleClassifier if is_classifier(self) else DeepEnsembleRegressor
+        return kind(engine, self.n_ensemble, random_state=self.random_state)
+
+    def _adopt_engine(self, engine):
+        """Take the fitted ``engine``: ``mlp_`` and its curves (the number
+        of epochs is the schedule's: no convergence warning at ``max_iter``)."""
         self.mlp_ = engine
         self.n_iter_ = engine.n_iter_
         self.loss_curve_ = engine.loss_curve_
         self.validation_scores_ = getattr(engine, "validation_scores_", None)
         self.best_validation_score_ = getattr(engine, "best_validation_score_", None)
+        if hasattr(engine, "classes_"):
+            self.classes_ = engine.classes_
         return self
 
     def __sklearn_is_fitted__(self):

@@ -3,20 +3,25 @@
 :class:`EngineClassifier` and :class:`EngineRegressor` are
 :class:`~sknumpynn.NumpyMLPClassifier` / :class:`~sknumpynn.NumpyMLPRegressor`
 (every engine option: ``solver='adamw'``, schedules, dropout, early stopping
-that restores the best epoch) with four additions, each a small override:
+that restores the best epoch) with five additions, each a small override:
 
 - the network is a :class:`~sknumpynn.nn.staged.StagedNetwork` (PBLD
   embedding + scaling layer before the first dense layer) when
   ``n_numeric`` is set: ``_initialize`` sizes the first layer for the
-  stage and draws its parameters, ``_train`` trains the staged network and
+  stage and draws its parameters, ``_prepare_fit`` builds the staged
+  network (alone or in a stack of ``fit_together``, the same) and
   ``_forward`` predicts through it;
 - a :class:`~sknumpynn.nn.tabular_schedules.CosLog4` schedule starts at its
   first epoch's rate (``_make_optimizer``);
 - dropout follows flat-cosine (``_dropout``, ``dropout_schedule``);
-- the classifier trains on smoothed labels (``label_smoothing``).
+- the classifier trains on smoothed labels (``label_smoothing``);
+- no ``ConvergenceWarning`` at ``max_iter``, the schedule's planned length
+  (``_model_run``; divergence still warns).
 
 They are private: the tabular estimators build them, already preprocessed.
 """
+
+from dataclasses import replace
 
 import numpy as np
 
@@ -33,6 +38,13 @@ _CHUNK = 4096
 
 class _StagedMixin:
     """The overrides shared by the two engine estimators."""
+
+    @classmethod
+    def _get_param_names(cls):
+        # Every parameter of the MLP below too (``**params`` hides them from
+        # scikit-learn's signature inspection): clone and get_params see all.
+        inherited = cls._ENGINE_BASE._get_param_names()
+        return sorted(set(super()._get_param_names()) | set(inherited))
 
     def _fit(self, X, y, sample_weight=None, incremental=False, validation=None):
         # BaseNumpyMLP._fit without the search ledger's hook: the tabular
@@ -61,28 +73,31 @@ class _StagedMixin:
             self.stage_params_ = stage.initialize(rng, dtype)
             self._best_params = np.concatenate([self._best_params, self.stage_params_])
 
-    def _train(self, prepared, incremental):
+    def _prepare_fit(self, X, y, sample_weight, incremental, validation=None):
+        """:meth:`BaseNumpyMLP._prepare_fit`, its network with the input stage:
+        a :class:`StagedNetwork` holding the dense weights and
+        ``stage_params_``, whose views the estimator takes (so a stack of
+        these fits, ``fit_together``, trains the staged networks too)."""
+        prepared = super()._prepare_fit(X, y, sample_weight, incremental, validation)
+        if self._stage is None:
+            return prepared
         network = prepared.network
-        if self._stage is not None:
-            staged = StagedNetwork(
-                network.layer_units,
-                network.activation,
-                network.output_activation,
-                network.dtype,
-                stage=self._stage,
-            )
-            staged.params[: network.n_params] = network.params
-            staged.stage_params[...] = self.stage_params_
-            self.coefs_, self.intercepts_ = staged.coefs, staged.intercepts
-            self.stage_params_ = staged.stage_params
-            network = staged
-        self._trained_network = network
-        super()._train(prepared._replace(network=network), incremental)
+        staged = StagedNetwork(
+            network.layer_units,
+            network.activation,
+            network.output_activation,
+            network.dtype,
+            stage=self._stage,
+        )
+        staged.params[: network.n_params] = network.params
+        staged.stage_params[...] = self.stage_params_
+        self._adopt_network(staged)
+        return prepared._replace(network=staged)
 
-    def _finish_fit(self, prepared):
-        prepared = prepared._replace(network=self._trained_network)
-        del self._trained_network
-        return super()._finish_fit(prepared)
+    def _adopt_network(self, network):
+        super()._adopt_network(network)
+        if isinstance(network, StagedNetwork):
+            self.stage_params_ = network.stage_params
 
     def _make_optimizer(self, network):
         optimizer = super()._make_optimizer(network)
@@ -105,7 +120,10 @@ class _StagedMixin:
     def _model_run(self, network, X, Y, sample_weight, rng, incremental, given=None):
         held_out = self.validation_fraction * (self.early_stopping and given is None)
         self._n_train = X.shape[0] - int(np.ceil(held_out * X.shape[0]))
-        return super()._model_run(network, X, Y, sample_weight, rng, incremental, given)
+        run = super()._model_run(network, X, Y, sample_weight, rng, incremental, given)
+        # max_iter is the schedule's planned length here, not a limit.
+        run.settings = replace(run.settings, warn_max_iter=False)
+        return run
 
     def _prediction_weights(self):
         """The weights in float64 whatever the training dtype: float32 BLAS
@@ -139,6 +157,8 @@ class EngineClassifier(_StagedMixin, NumpyMLPClassifier):
     one logistic output).
     """
 
+    _ENGINE_BASE = NumpyMLPClassifier
+
     def __init__(
         self,
         n_numeric=None,
@@ -164,6 +184,8 @@ class EngineClassifier(_StagedMixin, NumpyMLPClassifier):
 
 class EngineRegressor(_StagedMixin, NumpyMLPRegressor):
     """:class:`NumpyMLPRegressor` with an input stage."""
+
+    _ENGINE_BASE = NumpyMLPRegressor
 
     def __init__(
         self, n_numeric=None, scaling_layer=True, dropout_schedule="constant", **params

@@ -57,6 +57,14 @@ _PARAMETERS = """
     validation_fraction : float or None, default=0.2
         Rows held out (stratified for classifiers) to pick the best epoch,
         whose weights are kept; None trains on every row and keeps the last.
+    n_ensemble : int, default=1
+        Networks trained together as one stacked deep ensemble
+        (:class:`~sknumpynn.ensemble.DeepEnsembleClassifier` /
+        :class:`~sknumpynn.ensemble.DeepEnsembleRegressor` over the encoded
+        inputs, one shared preprocessing): each its own initial weights and
+        batch order, all restored to the best epoch of the *averaged*
+        prediction on the one validation split (TabM's rule). Predictions
+        average the members; the cost grows about linearly.
     dtype : {'float32', 'float64'}, default='float32'
     random_state : int, RandomState instance or None, default=None
     verbose : bool, default=False
@@ -73,7 +81,8 @@ _ATTRIBUTES = """
     mlp_ : estimator
         The fitted engine MLP (a :class:`~sknumpynn.NumpyMLPClassifier` or
         :class:`~sknumpynn.NumpyMLPRegressor` with the input stage) on the
-        encoded inputs.
+        encoded inputs; with ``n_ensemble > 1`` the fitted deep ensemble of
+        them.
     n_iter_ : int
     loss_curve_ : list of float
     validation_scores_ : list of float or None
@@ -138,6 +147,7 @@ class TabularMLPClassifier(ClassifierMixin, BaseTabularMLP):
         dropout=0.15,
         dropout_schedule="flat_cos",
         validation_fraction=0.2,
+        n_ensemble=1,
         label_smoothing=0.1,
         dtype="float32",
         random_state=None,
@@ -159,6 +169,7 @@ class TabularMLPClassifier(ClassifierMixin, BaseTabularMLP):
         self.dropout = dropout
         self.dropout_schedule = dropout_schedule
         self.validation_fraction = validation_fraction
+        self.n_ensemble = n_ensemble
         self.label_smoothing = label_smoothing
         self.dtype = dtype
         self.random_state = random_state
@@ -178,15 +189,16 @@ class TabularMLPClassifier(ClassifierMixin, BaseTabularMLP):
         -------
         self : TabularMLPClassifier
         """
+        return self._fit(X, y, sample_weight)
+
+    def _engine_task(self, X, y, sample_weight):
         Xt, sample_weight = self._encode_fit(X, sample_weight)
         y = _check_y(y)
         check_consistent_length(Xt, y)
         check_classification_targets(y)
         params = self._engine_params(Xt.shape[0])
         engine = EngineClassifier(label_smoothing=self.label_smoothing, **params)
-        self._fit_engine(engine, Xt, y, sample_weight)
-        self.classes_ = engine.classes_
-        return self
+        return self._ensembled(engine), (Xt, y, sample_weight)
 
     def predict(self, X):
         """Class labels of ``X``.
@@ -278,6 +290,7 @@ class TabularMLPRegressor(RegressorMixin, BaseTabularMLP):
         dropout=0.15,
         dropout_schedule="flat_cos",
         validation_fraction=0.2,
+        n_ensemble=1,
         dtype="float32",
         random_state=None,
         verbose=False,
@@ -298,6 +311,7 @@ class TabularMLPRegressor(RegressorMixin, BaseTabularMLP):
         self.dropout = dropout
         self.dropout_schedule = dropout_schedule
         self.validation_fraction = validation_fraction
+        self.n_ensemble = n_ensemble
         self.dtype = dtype
         self.random_state = random_state
         self.verbose = verbose
@@ -316,6 +330,9 @@ class TabularMLPRegressor(RegressorMixin, BaseTabularMLP):
         -------
         self : TabularMLPRegressor
         """
+        return self._fit(X, y, sample_weight)
+
+    def _engine_task(self, X, y, sample_weight):
         Xt, sample_weight = self._encode_fit(X, sample_weight)
         y = _check_y(y, y_numeric=True).astype(np.float64)
         check_consistent_length(Xt, y)
@@ -326,9 +343,8 @@ class TabularMLPRegressor(RegressorMixin, BaseTabularMLP):
         self.y_scale_ = scale if scale > 0 else 1.0
         self.y_range_ = (float(y[w > 0].min()), float(y[w > 0].max()))
         engine = EngineRegressor(**self._engine_params(Xt.shape[0]))
-        return self._fit_engine(
-            engine, Xt, (y - self.y_mean_) / self.y_scale_, sample_weight
-        )
+        yt = (y - self.y_mean_) / self.y_scale_
+        return self._ensembled(engine), (Xt, yt, sample_weight)
 
     def predict(self, X):
         """Predictions for ``X``, within the training targets' range.
