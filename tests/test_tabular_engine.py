@@ -162,3 +162,47 @@ def test_stacked_rows_batch_equals_its_groups_as_rows():
     # forward itself still refuses rows that have not been through the stage
     with pytest.raises(TypeError, match="has not passed it"):
         net.forward(batch, None)
+
+
+def test_data_dependent_init_scales_and_centres_every_unit():
+    """RealMLP's init: unit pre-activation std on the rows, and every unit's
+    hyperplane through a convex combination of rows (so it splits them)."""
+    from sknumpynn.nn.activations import HIDDEN_ACTIVATIONS
+    from sknumpynn.nn.data_init import data_dependent_init
+
+    rng = np.random.RandomState(0)
+    net = _network(rng)
+    X = rng.normal(size=(300, 4)) * [1.0, 10.0, 0.1, 1.0]
+    directions = [W / np.linalg.norm(W, axis=0) for W in net.coefs]
+    data_dependent_init(net, X, np.random.RandomState(1))
+    A = net.transform(X)
+    for layer, (W, b) in enumerate(zip(net.coefs, net.intercepts)):
+        Z = A @ W
+        np.testing.assert_allclose(Z.std(axis=0), 1.0, rtol=1e-10)
+        # the weights' directions are kept, only their lengths change
+        np.testing.assert_allclose(W / np.linalg.norm(W, axis=0), directions[layer])
+        Z += b
+        assert (Z.min(axis=0) < 0).all() and (Z.max(axis=0) > 0).all()
+        if layer < len(net.coefs) - 1:
+            A = HIDDEN_ACTIVATIONS[net.activations[layer]](Z, np.empty_like(Z))
+
+
+def test_data_init_changes_the_fit_and_stacks_exactly():
+    from sklearn.base import clone
+    from sklearn.datasets import load_breast_cancer
+
+    from sknumpynn import TabularMLPClassifier
+    from sknumpynn._training.together import fit_together
+
+    X, y = load_breast_cancer(return_X_y=True)
+    X, y = X[:200], y[:200]
+    params = dict(hidden_layer_sizes=(8,), max_iter=3, data_init=True)
+    models = [TabularMLPClassifier(**params, random_state=s) for s in (0, 1)]
+    results = fit_together(models, [(X, y, None)] * 2)
+    for model, (fitted, error) in zip(models, results):
+        assert error is None
+        own = clone(model).fit(X, y)
+        np.testing.assert_allclose(fitted.loss_curve_, own.loss_curve_, rtol=1e-9)
+        assert not hasattr(own.mlp_, "_fresh_weights")
+    plain = clone(models[0]).set_params(data_init=False).fit(X, y)
+    assert plain.loss_curve_ != results[0][0].loss_curve_

@@ -68,6 +68,7 @@ class BaseTabularMLP(VersionedPickleMixin, BaseEstimator):
         "max_categories": [Interval(Integral, 2, None, closed="left")],
         "numerical_embedding": [StrOptions({"pbld"}), None],
         "scaling_layer": ["boolean"],
+        "data_init": ["boolean"],
         "learning_rate": [StrOptions({"coslog4", "cosine", "constant"})],
         "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
         "max_iter": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
@@ -146,6 +147,7 @@ class BaseTabularMLP(VersionedPickleMixin, BaseEstimator):
         return dict(
             n_numeric=self._encoder.n_numeric if self.numerical_embedding else None,
             scaling_layer=self.scaling_layer,
+            data_init=self.data_init,
             dropout_schedule=self.dropout_schedule,
             hidden_layer_sizes=self.hidden_layer_sizes,
             activation=self.activation,

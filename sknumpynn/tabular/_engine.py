@@ -3,7 +3,7 @@
 :class:`EngineClassifier` and :class:`EngineRegressor` are
 :class:`~sknumpynn.NumpyMLPClassifier` / :class:`~sknumpynn.NumpyMLPRegressor`
 (every engine option: ``solver='adamw'``, schedules, dropout, early stopping
-that restores the best epoch) with five additions, each a small override:
+that restores the best epoch) with six additions, each a small override:
 
 - the network is a :class:`~sknumpynn.nn.staged.StagedNetwork` (PBLD
   embedding + scaling layer before the first dense layer) when
@@ -16,7 +16,10 @@ that restores the best epoch) with five additions, each a small override:
 - dropout follows flat-cosine (``_dropout``, ``dropout_schedule``);
 - the classifier trains on smoothed labels (``label_smoothing``);
 - no ``ConvergenceWarning`` at ``max_iter``, the schedule's planned length
-  (``_model_run``; divergence still warns).
+  (``_model_run``; divergence still warns);
+- ``data_init``: RealMLP's data-dependent initialisation
+  (:mod:`sknumpynn.nn.data_init`) on the training rows, after the
+  validation split (``_model_run``).
 
 They are private: the tabular estimators build them, already preprocessed.
 """
@@ -28,6 +31,7 @@ import numpy as np
 from sknumpynn._classifier import NumpyMLPClassifier
 from sknumpynn._regressor import NumpyMLPRegressor
 from sknumpynn._utils.parallel import limited_blas_threads
+from sknumpynn.nn.data_init import data_dependent_init
 from sknumpynn.nn.embeddings import PeriodicScalingStage
 from sknumpynn.nn.staged import StagedNetwork, staged_forward_pass
 from sknumpynn.nn.tabular_schedules import CosLog4, ScheduledDropout, steps_per_epoch
@@ -69,6 +73,7 @@ class _StagedMixin:
         if stage is not None:
             units[0] = stage.n_out
         super()._initialize(Y, units, dtype, rng)
+        self._fresh_weights = True  # data_init rescales them in _model_run
         if stage is not None:
             self.stage_params_ = stage.initialize(rng, dtype)
             self._best_params = np.concatenate([self._best_params, self.stage_params_])
@@ -123,6 +128,11 @@ class _StagedMixin:
         run = super()._model_run(network, X, Y, sample_weight, rng, incremental, given)
         # max_iter is the schedule's planned length here, not a limit.
         run.settings = replace(run.settings, warn_max_iter=False)
+        fresh = self.__dict__.pop("_fresh_weights", False)
+        if self.data_init and fresh:
+            rows = X if run.train_index is None else X[run.train_index]
+            data_dependent_init(network, rows, rng)  # after the split: its rows only
+            self._best_params[...] = network.params
         return run
 
     def _prediction_weights(self):
@@ -165,6 +175,7 @@ class EngineClassifier(_StagedMixin, NumpyMLPClassifier):
         scaling_layer=True,
         label_smoothing=0.0,
         dropout_schedule="constant",
+        data_init=False,
         **params,
     ):
         super().__init__(**params)
@@ -172,6 +183,7 @@ class EngineClassifier(_StagedMixin, NumpyMLPClassifier):
         self.scaling_layer = scaling_layer
         self.label_smoothing = label_smoothing
         self.dropout_schedule = dropout_schedule
+        self.data_init = data_init
 
     def _validate_input(self, X, y, incremental, reset, dtype):
         X, Y = super()._validate_input(X, y, incremental, reset, dtype)
@@ -188,9 +200,15 @@ class EngineRegressor(_StagedMixin, NumpyMLPRegressor):
     _ENGINE_BASE = NumpyMLPRegressor
 
     def __init__(
-        self, n_numeric=None, scaling_layer=True, dropout_schedule="constant", **params
+        self,
+        n_numeric=None,
+        scaling_layer=True,
+        dropout_schedule="constant",
+        data_init=False,
+        **params,
     ):
         super().__init__(**params)
         self.n_numeric = n_numeric
         self.scaling_layer = scaling_layer
         self.dropout_schedule = dropout_schedule
+        self.data_init = data_init

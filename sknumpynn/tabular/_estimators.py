@@ -34,6 +34,12 @@ _PARAMETERS = """
         :math:`(x, V \\cos(2\\pi w x + b) + c)`, 16 frequencies, 3 outputs.
     scaling_layer : bool, default=True
         A learned scale per input of the first layer (initialised at 1).
+    data_init : bool, default=False
+        RealMLP's data-dependent initialisation on the training rows: each
+        layer's weight columns scaled to unit pre-activation standard
+        deviation, each bias set so the unit's hyperplane passes through a
+        random convex combination of five training rows
+        (:mod:`sknumpynn.nn.data_init`).
     learning_rate : {'coslog4', 'cosine', 'constant'}, default='coslog4'
         Epoch schedule: RealMLP's coslog4, cosine annealing, or none.
     learning_rate_init : float, default={lr}
@@ -137,6 +143,7 @@ class TabularMLPClassifier(ClassifierMixin, BaseTabularMLP):
         max_categories=32,
         numerical_embedding="pbld",
         scaling_layer=True,
+        data_init=False,
         learning_rate="coslog4",
         learning_rate_init=0.002,
         max_iter="auto",
@@ -159,6 +166,7 @@ class TabularMLPClassifier(ClassifierMixin, BaseTabularMLP):
         self.max_categories = max_categories
         self.numerical_embedding = numerical_embedding
         self.scaling_layer = scaling_layer
+        self.data_init = data_init
         self.learning_rate = learning_rate
         self.learning_rate_init = learning_rate_init
         self.max_iter = max_iter
@@ -280,6 +288,7 @@ class TabularMLPRegressor(RegressorMixin, BaseTabularMLP):
         max_categories=32,
         numerical_embedding="pbld",
         scaling_layer=True,
+        data_init=False,
         learning_rate="coslog4",
         learning_rate_init=0.002,
         max_iter="auto",
@@ -301,6 +310,7 @@ class TabularMLPRegressor(RegressorMixin, BaseTabularMLP):
         self.max_categories = max_categories
         self.numerical_embedding = numerical_embedding
         self.scaling_layer = scaling_layer
+        self.data_init = data_init
         self.learning_rate = learning_rate
         self.learning_rate_init = learning_rate_init
         self.max_iter = max_iter
