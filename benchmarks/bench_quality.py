@@ -22,6 +22,13 @@ Error is 1 - accuracy or 1 - R^2 on each held-out fold. Per dataset, the
 table reports the mean error over folds, the TabularMLP / reference error
 ratio with the paired standard error of the per-fold difference, and the
 median fit time; over datasets, the geometric means of the ratios.
+
+``--tabular-ensembles 4 8`` adds the models ``TabularMLP x4`` and
+``TabularMLP x8``: TabularMLP with ``n_ensemble=K``, everything else at its
+defaults, on the same folds. A second table reports their error, the ratios
+to TabularMLP (K=1) and to scikit-learn's MLP with the paired SE, and the
+median CPU time of a fit (``time.process_time``: every thread of the
+process) with its ratio to TabularMLP's.
 """
 
 import argparse
@@ -59,6 +66,7 @@ from sknumpynn.datasets import fetch_mnist, load_boston, load_diamonds, load_hea
 
 HERE = Path(__file__).parent
 MODELS = ["TabularMLP", "sklearn MLP", "NumpyMLP", "HGB", "linear"]
+ENSEMBLE = "TabularMLP x"  # + K: TabularMLP with n_ensemble=K
 
 
 def _frame(X, names, categorical=()):
@@ -159,8 +167,18 @@ def models(classification, categorical, columns):
     }
 
 
-def run_dataset(name, n_folds, max_rows, quick_params=None):
-    """Every model on the same folds: per model the fold errors and fit times."""
+def _fit_timed(estimator, X, y):
+    """Fit ``estimator``, warnings silenced: ``(wall, CPU)`` seconds."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        estimator.fit(X, y)
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
+def run_dataset(name, n_folds, max_rows, quick_params=None, ensembles=()):
+    """Every model on the same folds: per model the fold errors and fit times
+    (wall and CPU); ``ensembles`` adds TabularMLP with ``n_ensemble=K``."""
     X, y, categorical = load(name)
     classification = name in CLASSIFICATION
     if max_rows and len(y) > max_rows:  # a fixed random subsample, the same for all
@@ -170,27 +188,29 @@ def run_dataset(name, n_folds, max_rows, quick_params=None):
         n_folds, shuffle=True, random_state=0
     )
     candidates = models(classification, categorical, list(X.columns))
-    out = {model: {"error": [], "fit_seconds": []} for model in candidates}
+    for model, params in (quick_params or {}).items():
+        candidates[model].set_params(**params)
+    for k in ensembles:  # after the quick settings, which they share
+        tabular = clone(candidates["TabularMLP"])
+        candidates[f"{ENSEMBLE}{k}"] = tabular.set_params(n_ensemble=k)
+    score = accuracy_score if classification else r2_score
+    out = {
+        m: {"error": [], "fit_seconds": [], "fit_cpu_seconds": []} for m in candidates
+    }
     for train, test in splitter.split(X, y):
         for model, estimator in candidates.items():
             estimator = clone(estimator)
-            if quick_params and model != "linear":
-                estimator.set_params(**quick_params[model])
-            start = time.perf_counter()
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                estimator.fit(X.iloc[train], y[train])
-            seconds = time.perf_counter() - start
+            wall, cpu = _fit_timed(estimator, X.iloc[train], y[train])
             pred = estimator.predict(X.iloc[test])
-            score = accuracy_score if classification else r2_score
             out[model]["error"].append(1.0 - score(y[test], pred))
-            out[model]["fit_seconds"].append(seconds)
+            out[model]["fit_seconds"].append(wall)
+            out[model]["fit_cpu_seconds"].append(cpu)
     return {"n_rows": int(len(y)), "n_folds": n_folds, "models": out}
 
 
-def ratio_row(result, reference):
-    """TabularMLP / reference mean error, and the paired SE of the ratio."""
-    ours = np.array(result["models"]["TabularMLP"]["error"])
+def ratio_row(result, reference, model="TabularMLP"):
+    """``model`` / reference mean error, and the paired SE of the ratio."""
+    ours = np.array(result["models"][model]["error"])
     theirs = np.array(result["models"][reference]["error"])
     diff = ours - theirs
     se = diff.std(ddof=1) / np.sqrt(len(diff)) if len(diff) > 1 else np.nan
@@ -236,6 +256,80 @@ def report(results):
         f"MLP beyond one paired SE: {', '.join(worse) or 'none'}."
     )
     return "\n".join(lines), summary
+
+
+def _ensembles(results):
+    """The ``TabularMLP xK`` models found in ``results``, by K."""
+    names = {m for r in results.values() for m in r["models"] if m.startswith(ENSEMBLE)}
+    return sorted(names, key=lambda m: int(m.removeprefix(ENSEMBLE)))
+
+
+def _median_seconds(fits, clock):
+    """Median ``clock`` ("cpu" or "wall") seconds of a model's fits."""
+    times = fits.get("fit_cpu_seconds") if clock == "cpu" else None
+    return float(np.median(times or fits["fit_seconds"]))
+
+
+def _ensemble_cells(result, names, logs):
+    """One dataset's cells of the ensemble table; appends its log ratios."""
+    fits = result["models"]
+
+    def cell(model):
+        error = np.mean(fits[model]["error"])
+        return f"{error:.4f} ({_median_seconds(fits[model], 'cpu'):.1f} s)"
+
+    cells = [cell("sklearn MLP"), cell("TabularMLP")]
+    for m in names:
+        cells.append(cell(m))
+        for key, reference in (("x1", "TabularMLP"), ("sklearn", "sklearn MLP")):
+            ratio, se, _ = ratio_row(result, reference, m)
+            logs[m][key].append(np.log(max(ratio, 1e-12)))
+            cells.append(f"{ratio:.2f} ± {se:.2f}")
+        for clock in ("cpu", "wall"):
+            base = max(_median_seconds(fits["TabularMLP"], clock), 1e-12)
+            logs[m][clock].append(np.log(_median_seconds(fits[m], clock) / base))
+        cells.append(f"{np.exp(logs[m]['cpu'][-1]):.1f}x")
+    return cells
+
+
+def ensemble_report(results):
+    """The table of TabularMLP xK against TabularMLP (K=1) and scikit-learn's
+    MLP, on the datasets that have every K, and the geometric means over
+    them: ``{model: {"x1", "sklearn", "cpu", "wall": ratio}}``."""
+    names = _ensembles(results)
+    header = ["dataset", "rows, folds", "sklearn MLP", "TabularMLP"]
+    for m in names:
+        k = m.rsplit(" ", 1)[1]
+        header += [m, f"{k}/x1", f"{k}/sklearn MLP", f"{k} CPU/x1"]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    logs = {m: {"x1": [], "sklearn": [], "cpu": [], "wall": []} for m in names}
+    for name, result in results.items():
+        if all(m in result["models"] for m in names):
+            cells = _ensemble_cells(result, names, logs)
+            lines.append(
+                f"| {name} | {result['n_rows']}, {result['n_folds']} | "
+                + " | ".join(cells)
+                + " |"
+            )
+    summary = {
+        m: {k: float(np.exp(np.mean(v))) for k, v in d.items()} for m, d in logs.items()
+    }
+    lines.append("")
+    for m, g in summary.items():
+        lines.append(
+            f"{m}, geometric means: error / TabularMLP's {g['x1']:.3f}, / "
+            f"scikit-learn MLP's {g['sklearn']:.3f}; median fit CPU time "
+            f"{g['cpu']:.2f}x TabularMLP's (wall {g['wall']:.2f}x)."
+        )
+    return "\n".join(lines), summary
+
+
+def print_reports(results):
+    """The main table, and the ensemble table when there are ensembles."""
+    print(report(results)[0])
+    if _ensembles(results):
+        print()
+        print(ensemble_report(results)[0])
 
 
 def plot(results, path):
@@ -326,6 +420,14 @@ def main(argv=None):
         help="JSON, merged by dataset",
     )
     parser.add_argument("--report", nargs="+", help="only merge these JSON files")
+    parser.add_argument(
+        "--tabular-ensembles",
+        nargs="+",
+        type=int,
+        default=[],
+        metavar="K",
+        help="also fit TabularMLP with n_ensemble=K (columns 'TabularMLP xK')",
+    )
     parser.add_argument("--cost", action="store_true", help="time the diamonds fit")
     args = parser.parse_args(argv)
     if args.cost:
@@ -335,21 +437,24 @@ def main(argv=None):
         results = {}
         for name in args.report:
             results.update(json.loads(Path(name).read_text()))
-        print(report(results)[0])
+        print_reports(results)
         plot(results, Path(args.out).with_suffix(".png"))
         return
     if args.quick:
         results = {}
         for name in ("breast_cancer", "diabetes"):
             quick = _quick_params(name in CLASSIFICATION)
-            results[name] = run_dataset(name, 2, 120, quick)
-        print(report(results)[0])
+            ensembles = args.tabular_ensembles or (2,)
+            results[name] = run_dataset(name, 2, 120, quick, ensembles)
+        print_reports(results)
         return
     path = Path(args.out)
     results = json.loads(path.read_text()) if path.exists() else {}
     for name in args.datasets:
         start = time.perf_counter()
-        results[name] = run_dataset(name, args.folds, args.max_rows)
+        results[name] = run_dataset(
+            name, args.folds, args.max_rows, ensembles=args.tabular_ensembles
+        )
         results[name]["load_average"] = os.getloadavg()
         results[name]["max_rows"] = args.max_rows
         print(
@@ -358,8 +463,7 @@ def main(argv=None):
             flush=True,
         )
         path.write_text(json.dumps(results, indent=1))
-    table, _ = report(results)
-    print(table)
+    print_reports(results)
     plot(results, path.with_suffix(".png"))
 
 
