@@ -165,6 +165,7 @@ GROUPS = {
         [
             "test_ensemble.py",
             "test_ensemble_tools.py",
+            "test_mutation_kills_ensemble.py",
             # runs the gallery, which the work copy does not hold
             "--deselect=tests/test_ensemble_tools.py::test_gallery_example_runs_quick",
         ],

@@ -241,11 +241,11 @@ class Trainer:
             self._diverged(k)
         if stopped and self.single:
             return True
-        diverged = [self.rows[k] for k in stopped]
-        kept = self.previous[diverged]  # their fallback stays the one before
+        rows = [self.rows[k] for k in diverged]
+        kept = self.previous[rows]  # their fallback stays the one before
         self.previous, self.last_finite = self.last_finite, self.previous
         self.last_finite[...] = self.network.params
-        self.previous[diverged] = kept
+        self.previous[rows] = kept
         validated = self.evaluate() or [(None, None)] * len(self.active)
         for row, k in enumerate(self.active):
             if k not in stopped:
