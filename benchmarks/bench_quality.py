@@ -315,9 +315,11 @@ def ensemble_report(results):
         m: {k: float(np.exp(np.mean(v))) for k, v in d.items()} for m, d in logs.items()
     }
     lines.append("")
+    n_tables = len(lines) - 3
     for m, g in summary.items():
         lines.append(
-            f"{m}, geometric means: error / TabularMLP's {g['x1']:.3f}, / "
+            f"{m}, geometric means over {n_tables} tables: error / "
+            f"TabularMLP's {g['x1']:.3f}, / "
             f"scikit-learn MLP's {g['sklearn']:.3f}; median fit CPU time "
             f"{g['cpu']:.2f}x TabularMLP's (wall {g['wall']:.2f}x)."
         )
