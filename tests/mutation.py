@@ -128,6 +128,7 @@ GROUPS = {
             "test_api_scoring.py",
             "test_api_schedules.py",
             "test_api_dtype.py",
+            "test_mutation_kills_setup.py",
             *SLOW_AND_UNRELATED,
         ],
     ),
