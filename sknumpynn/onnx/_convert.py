@@ -73,6 +73,23 @@ def _classes(model, nocl, classes=None):
     )
 
 
+def classifier_options(operator):
+    """The classifier's ``nocl`` and ``zipmap`` options and its output float
+    type; ``zipmap=True`` with float64 input is refused (ONNX's ZipMap takes
+    float32 probabilities only)."""
+    model = operator.raw_operator
+    options = operator.scope_inst.get_options(model, dict(nocl=False, zipmap=True))
+    float_type = _output_tensor_type(operator)
+    if options["zipmap"] is True and float_type is DoubleTensorType:
+        raise NotImplementedError(
+            f"ONNX export of {type(model).__name__} with float64 input and "
+            "option zipmap=True is not supported: ONNX's ZipMap takes float32 "
+            "probabilities only. Pass options={'zipmap': False} (or 'columns'), "
+            "or a float32 sample input."
+        )
+    return options, float_type
+
+
 def _is_multilabel(model):
     return model._label_binarizer.y_type_.startswith("multilabel")
 
@@ -85,15 +102,7 @@ def calculate_classifier_output_shapes(operator):
     check_input_and_output_types(operator, good_input_types=_INPUT_TYPES)
     model = operator.raw_operator
     check_is_fitted(model)
-    options = operator.scope_inst.get_options(model, dict(nocl=False, zipmap=True))
-    float_type = _output_tensor_type(operator)
-    if options["zipmap"] is True and float_type is DoubleTensorType:
-        raise NotImplementedError(
-            f"ONNX export of {type(model).__name__} with float64 input and "
-            "option zipmap=True is not supported: ONNX's ZipMap takes float32 "
-            "probabilities only. Pass options={'zipmap': False} (or 'columns'), "
-            "or a float32 sample input."
-        )
+    options, float_type = classifier_options(operator)
     N = operator.inputs[0].get_first_dimension()
     if output_blocks(model) is not None:
         _multioutput_shapes(operator, model, options, N, float_type)

@@ -22,9 +22,9 @@ from sknumpynn.onnx._convert import (
     _finish,
     _is_multilabel,
     _labels,
-    _output_tensor_type,
     _proto,
     calculate_regressor_output_shapes,
+    classifier_options,
 )
 from sknumpynn.onnx._graph import GraphBuilder, add_network
 
@@ -42,15 +42,7 @@ def calculate_ensemble_classifier_output_shapes(operator):
     model = operator.raw_operator
     check_is_fitted(model)
     member = model.estimators_[0]
-    options = operator.scope_inst.get_options(model, dict(nocl=False, zipmap=True))
-    float_type = _output_tensor_type(operator)
-    if options["zipmap"] is True and float_type.__name__ == "DoubleTensorType":
-        raise NotImplementedError(
-            f"ONNX export of {type(model).__name__} with float64 input and option "
-            "zipmap=True is not supported: ONNX's ZipMap takes float32 "
-            "probabilities only. Pass options={'zipmap': False} (or 'columns'), "
-            "or a float32 sample input."
-        )
+    options, float_type = classifier_options(operator)
     classes = _classes(member, options["nocl"])
     N = operator.inputs[0].get_first_dimension()
     label_shape = [N, len(classes)] if _is_multilabel(member) else [N]

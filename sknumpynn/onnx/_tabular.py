@@ -29,7 +29,6 @@ from numbers import Real
 import numpy as np
 from onnx import TensorProto
 from skl2onnx.common.data_types import (
-    DoubleTensorType,
     Int64TensorType,
     StringTensorType,
 )
@@ -41,23 +40,20 @@ from sklearn.utils.validation import check_is_fitted
 
 from sknumpynn.onnx._convert import (
     _INPUT_TYPES,
+    CLASSIFIER_OPTIONS,
     _classes,
     _clipped_probabilities,
     _finish,
     _labels,
     _output_tensor_type,
+    classifier_options,
 )
 from sknumpynn.onnx._ensemble import _mean
 from sknumpynn.onnx._graph import GraphBuilder, add_network, take_columns
 from sknumpynn.tabular._encoding import CLIP_SCALE
 
 #: The classifier's options: those of :class:`~sknumpynn.NumpyMLPClassifier`.
-TABULAR_CLASSIFIER_OPTIONS = {
-    "zipmap": [True, False, "columns"],
-    "nocl": [True, False],
-    "output_class_labels": [False, True],
-    "raw_scores": [False, True],
-}
+TABULAR_CLASSIFIER_OPTIONS = CLASSIFIER_OPTIONS
 
 
 def _column_name(model, j):
@@ -99,15 +95,7 @@ def calculate_tabular_classifier_output_shapes(operator):
     check_input_and_output_numbers(operator, output_count_range=2)
     _check_input(operator)
     model = operator.raw_operator
-    options = operator.scope_inst.get_options(model, dict(nocl=False, zipmap=True))
-    float_type = _output_tensor_type(operator)
-    if options["zipmap"] is True and float_type is DoubleTensorType:
-        raise NotImplementedError(
-            f"ONNX export of {type(model).__name__} with float64 input and "
-            "option zipmap=True is not supported: ONNX's ZipMap takes float32 "
-            "probabilities only. Pass options={'zipmap': False} (or 'columns'), "
-            "or a float32 sample input."
-        )
+    options, float_type = classifier_options(operator)
     classes = _classes(model.mlp_, options["nocl"])
     N = operator.inputs[0].get_first_dimension()
     label_type = StringTensorType if classes.dtype.kind == "U" else Int64TensorType
