@@ -39,8 +39,10 @@ def _validate_sample_weight(sample_weight, X):
         sample_weight, X, dtype=X.dtype, ensure_non_negative=True
     )
     if not np.any(sample_weight):
+        # The callers' _naming_the_bad_argument names which weights
+        # (sample_weight or sample_weight_val), as for scikit-learn's own error.
         raise ValueError(
             "Sample weights must contain at least one non-zero number; all "
-            f"{sample_weight.shape[0]} entries of sample_weight are zero."
+            f"{sample_weight.shape[0]} entries are zero."
         )
     return sample_weight
