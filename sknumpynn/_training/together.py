@@ -35,6 +35,7 @@ from sknumpynn._training.ledger import data_fingerprint
 from sknumpynn._training.loop import Trainer
 from sknumpynn._training.setup import STOCHASTIC_SOLVERS
 from sknumpynn._training.shared_validation import sharing_validation
+from sknumpynn._training.wrapped import _rewrap, _unwrap, _wraps_engine
 from sknumpynn._utils.parallel import limited_blas_threads
 
 
@@ -57,32 +58,6 @@ def fit_one(estimator, data):
     except Exception as error:  # noqa: BLE001 - reported per model, as error_score
         return None, error
     return fitted, None
-
-
-def _wraps_engine(estimator):
-    """Whether ``estimator`` trains an engine estimator of ours on data it
-    prepares itself (the tabular estimators: ``_engine_task`` preprocesses,
-    ``_adopt_engine`` takes the fitted engine)."""
-    return callable(getattr(estimator, "_engine_task", None))
-
-
-def _unwrap(estimator, data):
-    """``(wrapper, engine, engine_data)``: a clone of the wrapper with its
-    preprocessing fitted, the unfitted engine estimator and its data."""
-    X, y, sample_weight = data
-    wrapper = clone(estimator)
-    wrapper._validate_params()
-    engine, engine_data = wrapper._engine_task(X, y, sample_weight)
-    return wrapper, engine, engine_data
-
-
-def _rewrap(item, result):
-    """A stacked fit's ``(fitted, error)``, the wrapper's if it had one."""
-    fitted, error = result
-    wrapper = getattr(item, "wrapper", None)
-    if wrapper is None or fitted is None:
-        return result
-    return wrapper._adopt_engine(fitted), None
 
 
 def _stackable(estimator):
@@ -229,7 +204,7 @@ def step_flops(item):
 def stack_pays(item):
     """Whether stacking fits like ``item`` costs less than fitting them one
     by one (:data:`STACK_MAX_FLOPS`, :data:`STAGED_FLOPS_FACTOR`)."""
-    staged = getattr(item.run.network, "input_stage", None) is not None
+    staged = item.run.network.input_stage is not None
     limit = STACK_MAX_FLOPS * (STAGED_FLOPS_FACTOR if staged else 1.0)
     return step_flops(item) <= limit
 

@@ -76,7 +76,7 @@ def batch_gradient(
     loss = get_loss(loss)
     # Extension point: an input stage (nn/staged.py) transforms the rows first,
     # giving every model inputs of its own: a gathered batch goes by its groups.
-    staged = getattr(network, "input_stage", None) is not None
+    staged = network.input_stage is not None
     if isinstance(rows, StackedRows):
         if not staged:
             return _stacked_gradient(

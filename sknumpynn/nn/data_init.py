@@ -50,9 +50,8 @@ def data_dependent_init(network, X, rng):
     """
     if X.shape[0] > MAX_ROWS:
         X = X[np.sort(rng.choice(X.shape[0], MAX_ROWS, replace=False))]
-    A = np.asarray(X, dtype=np.float64)
-    if getattr(network, "input_stage", None) is not None:
-        A = np.asarray(network.transform(X), dtype=np.float64)
+    A = np.asarray(X if network.input_stage is None else network.transform(X))
+    A = A.astype(np.float64, copy=False)
     names = network.activations  # one per hidden layer
     for layer, (W, b) in enumerate(zip(network.coefs, network.intercepts)):
         Z = A @ W.astype(np.float64)

@@ -80,6 +80,10 @@ class Network:
     (2, 3, 5)
     """
 
+    #: The learned transform before the first dense layer, if any: None here;
+    #: a :class:`~sknumpynn.nn.staged.StagedNetwork` sets it.
+    input_stage = None
+
     def __init__(
         self,
         layer_units,

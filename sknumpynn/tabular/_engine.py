@@ -73,7 +73,6 @@ class _StagedMixin:
         if stage is not None:
             units[0] = stage.n_out
         super()._initialize(Y, units, dtype, rng)
-        self._fresh_weights = True  # data_init rescales them in _model_run
         if stage is not None:
             self.stage_params_ = stage.initialize(rng, dtype)
             self._best_params = np.concatenate([self._best_params, self.stage_params_])
@@ -128,8 +127,7 @@ class _StagedMixin:
         run = super()._model_run(network, X, Y, sample_weight, rng, incremental, given)
         # max_iter is the schedule's planned length here, not a limit.
         run.settings = replace(run.settings, warn_max_iter=False)
-        fresh = self.__dict__.pop("_fresh_weights", False)
-        if self.data_init and fresh:
+        if self.data_init and self.n_iter_ == 0:  # fresh weights, not warm ones
             rows = X if run.train_index is None else X[run.train_index]
             data_dependent_init(network, rows, rng)  # after the split: its rows only
             self._best_params[...] = network.params
