@@ -6,12 +6,15 @@ of modules this copies the package and the tests to ``mutants-runs/<group>/``,
 configures `mutmut <https://mutmut.readthedocs.io>`_ to mutate those modules
 only and to run only the test files relevant to them, runs it with one worker
 at the lowest CPU priority, and prints killed / survived / other counts per
-module. Results are cached: a second run only tests new or changed mutants.
+module. Results are cached: a second run only tests new or changed mutants,
+and each group's verdicts are written to ``tests/mutation_verdicts/`` (committed;
+``--save`` writes them during a run), from which a new machine starts.
 Inspect a survivor with ``cd mutants-runs/<group> && mutmut show <name>``.
 The score and every surviving mutant are recorded in ``docs/testing.md``.
 """
 
 import argparse
+import gzip
 import hashlib
 import json
 import os
@@ -24,6 +27,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / "mutants-runs"
+#: Committed verdicts, one file per group: a new machine starts from them.
+VERDICTS = ROOT / "tests" / "mutation_verdicts"
 NN, TRAINING = "sknumpynn/nn/", "sknumpynn/_training/"
 
 #: Slow tests of other code (threads, persistence, joblib workers, the gallery),
@@ -81,6 +86,7 @@ GROUPS = {
             "test_parity.py",
             "test_stacking.py",
             "test_mutation_kills_engine.py",
+            "test_mutation_kills_network.py",
         ],
     ),
     "optimizers": (
@@ -171,6 +177,33 @@ GROUPS = {
             "--deselect=tests/test_ensemble_tools.py::test_gallery_example_runs_quick",
         ],
     ),
+    "ensemble_api": (
+        ["sknumpynn/ensemble/_base.py", "sknumpynn/ensemble/_classes.py"],
+        [
+            "test_ensemble.py",
+            "test_ensemble_common.py",
+            "test_ensemble_tools.py",
+            "test_mutation_kills_ensemble.py",
+            "--deselect=tests/test_ensemble_tools.py::test_gallery_example_runs_quick",
+        ],
+    ),
+    "tabular": (
+        [
+            "sknumpynn/tabular/_encoding.py",
+            "sknumpynn/tabular/_engine.py",
+            "sknumpynn/tabular/_base.py",
+            "sknumpynn/tabular/_estimators.py",
+            NN + "data_init.py",
+            TRAINING + "wrapped.py",
+        ],
+        [
+            "test_tabular.py",
+            "test_tabular_engine.py",
+            "test_tabular_stacking.py",
+            "test_tabular_common.py",
+            "test_onnx_tabular.py",  # the encoder's fitted state, read by the export
+        ],
+    ),
     "search_engine": (
         [
             "sknumpynn/model_selection/_served.py",
@@ -221,6 +254,58 @@ def prepare(group):
     )
     (workdir / "pyproject.toml").write_text(pyproject + "\n" + _config(modules, tests))
     return workdir
+
+
+def save_verdicts(group):
+    """Write the group's cached mutmut state to ``tests/mutation_verdicts``.
+
+    The state is each mutated module's ``.meta`` file (every mutant's exit code
+    beside a hash of each function's source) and ``mutmut-stats.json`` (which
+    tests reach which function, and their durations), with the test selection
+    it was measured with. It is small and committed, so that the next session,
+    on a new machine, tests only the mutants of functions changed since:
+    mutmut itself forgets the verdict of a function whose hash changed.
+    """
+    workdir = WORK / group
+    mutants = workdir / "mutants"
+    metas = {
+        str(path.relative_to(mutants)): json.loads(path.read_text())
+        for path in sorted(mutants.rglob("*.py.meta"))
+    }
+    if not metas:
+        return None
+    stats = mutants / "mutmut-stats.json"
+    state = {
+        "selection": _selection(workdir),
+        "metas": metas,
+        "stats": json.loads(stats.read_text()) if stats.is_file() else None,
+    }
+    VERDICTS.mkdir(exist_ok=True)
+    path = VERDICTS / f"{group}.json.gz"
+    text = json.dumps(state, sort_keys=True, indent=0).encode()
+    with gzip.GzipFile(path, "wb", mtime=0) as out:  # same state, same bytes
+        out.write(text)
+    return path
+
+
+def restore_verdicts(group):
+    """Lay the committed state of a group into a work dir that has none.
+
+    Returns the test selection that state was measured with (None when
+    nothing was restored, or the work dir already had results of its own).
+    """
+    path = VERDICTS / f"{group}.json.gz"
+    mutants = WORK / group / "mutants"
+    if not path.is_file() or any(mutants.rglob("*.py.meta")):
+        return None
+    state = json.loads(gzip.decompress(path.read_bytes()))
+    for name, meta in state["metas"].items():
+        target = mutants / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(meta))
+    if state["stats"] is not None:
+        (mutants / "mutmut-stats.json").write_text(json.dumps(state["stats"]))
+    return state["selection"]
 
 
 def results(workdir):
@@ -285,6 +370,17 @@ def main(argv=None):
         help="test the cached survivors again (after adding tests)",
     )
     parser.add_argument(
+        "--save",
+        action="store_true",
+        help="only write the groups' current verdicts to tests/mutation_verdicts"
+        " (safe while a run goes on)",
+    )
+    parser.add_argument(
+        "--fresh",
+        action="store_true",
+        help="ignore the committed verdicts of tests/mutation_verdicts",
+    )
+    parser.add_argument(
         "--workers",
         type=int,
         default=1,
@@ -300,8 +396,12 @@ def main(argv=None):
     print("module                              killed survived  other")
     for group in args.groups or GROUPS:
         workdir = WORK / group
+        if args.save:
+            print(f"{group}: {save_verdicts(group) or 'no results yet'}")
+            continue
         if not args.report:
-            old = _selection(workdir)
+            restored = None if args.fresh else restore_verdicts(group)
+            old = _selection(workdir) or restored
             prepare(group)
             keep_verdicts(workdir, old, _selection(workdir))
             names = list(results(workdir)[1]) if args.rerun_survivors else []
@@ -312,6 +412,7 @@ def main(argv=None):
                     stdout=subprocess.DEVNULL,
                     check=False,
                 )
+            save_verdicts(group)
         counts, unkilled = results(workdir)
         for module, count in sorted(counts.items()):
             other = sum(count.values()) - count["killed"] - count["survived"]
