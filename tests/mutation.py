@@ -357,6 +357,28 @@ def keep_verdicts(workdir, old, new):
         stats.write_text(json.dumps(data))
 
 
+def run_mutmut(mutmut, workdir, workers, names, attempts=3):
+    """``mutmut run``, started again while it fails with mutants left unchecked.
+
+    mutmut 3.8's worker pool reaps any child process with ``os.wait()``: a
+    worker process that a test started during its in-process statistics run
+    (joblib, Dask) can end later and make it fail with a ``KeyError`` on that
+    pid. Every verdict so far is cached, so a second run goes on from there
+    (and loads the statistics instead of collecting them in-process).
+    """
+    for _ in range(attempts):
+        done = subprocess.run(
+            [str(mutmut), "run", "--max-children", str(workers), *names],
+            cwd=workdir,
+            stdout=subprocess.DEVNULL,
+            check=False,
+        )
+        unchecked = sum(c["not checked"] for c in results(workdir)[0].values())
+        if done.returncode == 0 or not unchecked:
+            return
+        print(f"mutmut failed with {unchecked} mutants unchecked; running it again")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("groups", nargs="*", help="default: all")
@@ -406,12 +428,7 @@ def main(argv=None):
             keep_verdicts(workdir, old, _selection(workdir))
             names = list(results(workdir)[1]) if args.rerun_survivors else []
             if names or not args.rerun_survivors:
-                subprocess.run(
-                    [str(mutmut), "run", "--max-children", str(args.workers), *names],
-                    cwd=workdir,
-                    stdout=subprocess.DEVNULL,
-                    check=False,
-                )
+                run_mutmut(mutmut, workdir, args.workers, names)
             save_verdicts(group)
         counts, unkilled = results(workdir)
         for module, count in sorted(counts.items()):
