@@ -28,7 +28,9 @@ class BatchIterator:
         if buffer is None:
             return array[index]
         out = buffer[: len(index)]
-        np.take(array, index, axis=0, out=out)
+        # mode="clip": the rows are valid by construction, and the default
+        # mode="raise" buffers the whole output (one batch allocated per call).
+        np.take(array, index, axis=0, out=out, mode="clip")
         return out
 
     def __call__(self, order):
@@ -102,17 +104,17 @@ class StackedBatches:
         for start in range(0, n_rows, batch):
             stop = min(start + batch, n_rows)
             X, Y = self._X[:, : stop - start], self._Y[:, : stop - start]
-            if self.shared:
-                np.take(self.Xs[0], orders[:, start:stop], axis=0, out=X)
+            if self.shared:  # mode="clip": no buffer (see BatchIterator._take)
+                np.take(self.Xs[0], orders[:, start:stop], axis=0, out=X, mode="clip")
             else:
                 for X_g, rows, out in zip(self.Xs, orders[:, start:stop], X):
-                    np.take(X_g, rows, axis=0, out=out)
+                    np.take(X_g, rows, axis=0, out=out, mode="clip")
             index = per_model[:, start:stop]
-            np.take(self.Y, index, axis=0, out=Y)
+            np.take(self.Y, index, axis=0, out=Y, mode="clip")
             sw = None
             if self._sw is not None:
                 sw = self._sw[:, : stop - start]
-                np.take(self.sample_weight, index, axis=0, out=sw)
+                np.take(self.sample_weight, index, axis=0, out=sw, mode="clip")
             yield X, Y, sw
 
 
