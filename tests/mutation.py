@@ -167,7 +167,13 @@ GROUPS = {
     ),
     "tabular_nn": (
         [NN + "embeddings.py", NN + "staged.py", NN + "tabular_schedules.py"],
-        ["test_tabular_engine.py", "test_tabular.py"],
+        [
+            "test_tabular_engine.py",
+            "test_tabular.py",
+            "test_tabular_stacking.py",
+            "test_onnx_tabular.py",
+            "test_mutation_kills_tabular_nn.py",
+        ],
     ),
     "ensemble": (
         ["sknumpynn/ensemble/_stopping.py", "sknumpynn/ensemble/_fit.py"],

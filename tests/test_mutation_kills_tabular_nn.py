@@ -269,6 +269,32 @@ def test_integer_sample_weights_equal_repeated_rows_through_the_stage():
     assert not np.allclose(unweighted.grad[stage], results[0][1][stage])
 
 
+class _RecordingStage(PeriodicScalingStage):
+    """The stage, noting the rows each call of ``forward`` is given."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.seen = []
+
+    def forward(self, flat, X):
+        self.seen.append(X.copy())
+        return super().forward(flat, X)
+
+
+def test_chunked_predict_passes_every_row_through_the_stage_once():
+    rng = np.random.RandomState(14)
+    stage = _RecordingStage(4, 3, n_frequencies=5)
+    net = StagedNetwork((stage.n_out, 6, 2), "tanh", "softmax", stage=stage)
+    net.params[...] = rng.normal(scale=0.5, size=net.params.shape)
+    X = rng.normal(size=(7, 4))
+    expected = net.predict(X)
+    assert len(stage.seen) == 1
+    stage.seen.clear()
+    np.testing.assert_allclose(net.predict(X, batch_size=3), expected, rtol=1e-12)
+    assert [chunk.shape[0] for chunk in stage.seen] == [3, 3, 1]
+    np.testing.assert_array_equal(np.concatenate(stage.seen), X)
+
+
 def test_chunked_predict_allocates_one_chunk_of_the_stage():
     """The stage's cos(U) is n x J x F per model: in chunks of ``batch_size``
     rows, a prediction never holds it for all rows."""
