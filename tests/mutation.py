@@ -77,6 +77,7 @@ GROUPS = {
             "test_mutation_kills_engine.py",
             "test_tabular_engine.py",  # an input stage's forward and backward
             "test_mutation_kills_training.py",  # float32 stacks, bit for bit
+            "test_mutation_kills_backprop.py",
         ],
     ),
     "network": (
