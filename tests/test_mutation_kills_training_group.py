@@ -26,6 +26,7 @@ from sklearn.utils.class_weight import compute_sample_weight
 from sknumpynn import NumpyMLPClassifier, NumpyMLPRegressor
 from sknumpynn._training.together import fit_together
 from sknumpynn.callbacks import Callback
+from sknumpynn.nn import SGD, Adagrad, Adam, AdamW, Network, RMSprop, Workspace
 from sknumpynn.nn.schedules import ReduceLROnPlateau
 
 X, y = make_regression(n_samples=60, n_features=3, noise=1.0, random_state=0)
@@ -411,3 +412,98 @@ def test_classifier_dropout_refit_is_deterministic():
     )
     first = _fit(clf, Xc, yc).predict_proba(Xc)
     np.testing.assert_array_equal(_fit(clone(clf), Xc, yc).predict_proba(Xc), first)
+
+
+# -- float32 fits train in float32 -----------------------------------------------
+
+
+def _float32_optimizer(solver, network):
+    """The public engine's optimizer of ``solver`` with the estimator's
+    defaults, its state in float32."""
+    n, f32 = network.n_params, np.float32
+    if solver == "sgd":
+        return SGD(n, f32, 0.001, "constant", 0.9, True, 0.5)
+    if solver == "adam":
+        return Adam(n, f32, 0.001, 0.9, 0.999, 1e-8)
+    if solver == "adamw":
+        return AdamW(
+            n, f32, 0.001, 0.9, 0.999, 1e-8, 0.01, n_decayed=network.n_coef_params
+        )
+    if solver == "rmsprop":
+        return RMSprop(n, f32, 0.001, 0.9, 1e-8)
+    return Adagrad(n, f32, 0.001, 1e-8)
+
+
+@pytest.mark.parametrize("solver", ["sgd", "adam", "adamw", "rmsprop", "adagrad"])
+def test_a_float32_fit_steps_as_the_float32_optimizer_of_the_engine(solver):
+    """``dtype='float32'`` sets "the precision of the weights and of every
+    training operation": a warm-started float32 fit (a fresh optimizer from
+    the fitted weights) ends bit for bit where the public engine's float32
+    optimizer, stepped on the network's float32 gradients, ends. Optimizer
+    state kept in float64 rounds differently."""
+    X32, y32 = X.astype(np.float32), y.astype(np.float32)
+    reg = NumpyMLPRegressor(
+        hidden_layer_sizes=(32,),
+        solver=solver,
+        batch_size=20,
+        max_iter=1,
+        shuffle=False,
+        tol=0,
+        dtype="float32",
+        random_state=0,
+    )
+    _fit(reg, X32, y32)
+    net = Network.from_arrays(reg.coefs_, reg.intercepts_, "relu", "identity")
+    _fit(reg.set_params(warm_start=True, max_iter=3), X32, y32)
+    optimizer, workspace = _float32_optimizer(solver, net), Workspace(net, 20)
+    for _epoch in range(3):
+        for start in range(0, 60, 20):
+            rows = slice(start, start + 20)
+            net.loss_and_gradient(
+                X32[rows], y32[rows, None], "squared_error", reg.alpha, workspace
+            )
+            optimizer.step(net.params, workspace.grad)
+    assert reg.coefs_[0].dtype == np.float32
+    for ours, engine in zip(_weights(reg), net.coefs + net.intercepts, strict=True):
+        np.testing.assert_array_equal(ours, engine)
+
+
+def test_stacked_float32_dropout_fits_are_their_own_single_fits():
+    """Float32 fits with dropout, stacked (``fit_together``), end bit for bit
+    as each one fitted alone: a single fit's masks are drawn in float32 as the
+    stack's are (float64 draws are another random stream)."""
+    kw = dict(
+        hidden_layer_sizes=(8, 8),
+        dropout=0.3,
+        batch_size=20,
+        max_iter=2,
+        tol=0,
+        random_state=0,
+        dtype="float32",
+    )
+    estimators = [NumpyMLPRegressor(alpha=alpha, **kw) for alpha in (1e-4, 1e-2)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        together = fit_together(estimators, [(X, y, None)] * 2)
+        alone = [clone(e).fit(X, y) for e in estimators]
+    for (stacked, error), single in zip(together, alone, strict=True):
+        assert error is None
+        assert stacked.coefs_[0].dtype == np.float32
+        assert stacked.loss_curve_ == single.loss_curve_
+        _assert_same_weights(stacked, single)
+
+
+def test_weighted_validation_rows_given_to_fit_score_the_kept_weights():
+    """``X_val``, ``y_val`` and ``sample_weight_val`` passed to ``fit`` are
+    the validation rows: the best validation score is the restored model's
+    weighted R^2 on them (unweighted it would differ)."""
+    rng = np.random.RandomState(1)
+    X_val, y_val = rng.normal(size=(20, 3)), rng.normal(size=20)
+    sw_val = rng.uniform(0.1, 3.0, size=20)
+    reg = NumpyMLPRegressor(
+        hidden_layer_sizes=(4,), early_stopping=True, max_iter=4, tol=0, random_state=0
+    )
+    _fit(reg, X_val=X_val, y_val=y_val, sample_weight_val=sw_val)
+    weighted = reg.score(X_val, y_val, sample_weight=sw_val)
+    assert reg.best_validation_score_ == pytest.approx(weighted, rel=1e-12)
+    assert reg.score(X_val, y_val) != pytest.approx(weighted, rel=1e-6)
