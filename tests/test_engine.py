@@ -1,21 +1,11 @@
 """The engine's design promises: no per-batch allocation, at most one copy of X."""
 
-import tracemalloc
-
 import numpy as np
 import pytest
+from memory_helpers import peak_bytes
 
 from sknumpynn import NumpyMLPClassifier
 from sknumpynn.nn import Network, Workspace
-
-
-def peak_bytes(fn):
-    tracemalloc.start()
-    try:
-        fn()
-        return tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
 
 
 def batch_peak(activation, dtype, batch_size, compute_loss):

@@ -13,11 +13,11 @@ batch with an L1 penalty allocates no weights-sized temporary (the README's
 temporaries").
 """
 
-import tracemalloc
 import warnings
 
 import numpy as np
 import pytest
+from memory_helpers import peak_bytes
 from sklearn.base import clone
 from sklearn.datasets import load_iris
 
@@ -26,15 +26,6 @@ from sknumpynn._training.together import fit_together
 from sknumpynn.nn import Network, Workspace
 from sknumpynn.nn.backprop import Penalty, batch_gradient
 from sknumpynn.nn.batch import Rows, StackedRows
-
-
-def peak_bytes(fn):
-    tracemalloc.start()
-    try:
-        fn()
-        return tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
 
 
 def _stack(n_models, units=(4, 5, 3)):

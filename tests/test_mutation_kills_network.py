@@ -6,20 +6,10 @@ the bounded memory of a chunked ``predict``, and a penalty that writes into the
 scratch buffer it is given instead of allocating one of the weights' size.
 """
 
-import tracemalloc
-
 import numpy as np
+from memory_helpers import peak_bytes
 
 from sknumpynn.nn import Network
-
-
-def peak_bytes(fn):
-    tracemalloc.start()
-    try:
-        fn()
-        return tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
 
 
 def test_repr_lists_per_layer_activations_given_as_a_tuple():

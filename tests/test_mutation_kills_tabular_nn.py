@@ -14,10 +14,10 @@ test asserts documented values or behaviour (docs/math.md, the docstrings).
 
 import math
 import re
-import tracemalloc
 
 import numpy as np
 import pytest
+from memory_helpers import peak_bytes
 
 from sknumpynn.nn import Workspace, forward_pass
 from sknumpynn.nn.backprop import Penalty, batch_gradient, single_rows
@@ -36,16 +36,6 @@ from sknumpynn.nn.tabular_schedules import (
     flat_cos,
     steps_per_epoch,
 )
-
-
-def peak_bytes(fn):
-    tracemalloc.start()
-    try:
-        fn()
-        return tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-
 
 # --- schedules -------------------------------------------------------------
 
