@@ -222,6 +222,7 @@ GROUPS = {
             "test_model_selection_served.py",
             "test_model_selection_halving.py",
             "test_model_selection.py",
+            "test_mutation_kills_served.py",
             *SLOW_AND_UNRELATED,
         ],
     ),

@@ -181,15 +181,16 @@ def _rewarn(caught):
             None,
         )
     module = _MODULES_BY_FILE[caught.filename]
+    # A location of no module (a notebook cell, exec'd code): no module= at
+    # all, since an explicit module=None makes warn_explicit show nothing.
+    where = {}
+    if module is not None:
+        where = {
+            "module": module.__name__,
+            "registry": vars(module).setdefault("__warningregistry__", {}),
+        }
     warnings.warn_explicit(
-        caught.message,
-        caught.category,
-        caught.filename,
-        caught.lineno,
-        module=None if module is None else module.__name__,
-        registry=None
-        if module is None
-        else vars(module).setdefault("__warningregistry__", {}),
+        caught.message, caught.category, caught.filename, caught.lineno, **where
     )
 
 
