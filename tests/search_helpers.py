@@ -94,3 +94,19 @@ def both(search, estimator, grid, X, y, fit_params=None, **options):
 
 
 SCORING = {"score": "accuracy", "n_iter": n_iter_scorer}
+
+
+class SklearnCallback:
+    """scikit-learn's FitCallback protocol (>= 1.9) with every hook a no-op."""
+
+    def setup(self, estimator, context):
+        pass
+
+    def teardown(self, estimator, context):
+        pass
+
+    def on_fit_task_begin(self, estimator, context, **kwargs):
+        pass
+
+    def on_fit_task_end(self, estimator, context, **kwargs):
+        pass

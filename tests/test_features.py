@@ -4,6 +4,7 @@ import warnings
 
 import numpy as np
 import pytest
+from search_helpers import SklearnCallback
 from sklearn.base import clone
 from sklearn.datasets import load_iris, make_classification, make_regression
 from sklearn.exceptions import ConvergenceWarning
@@ -503,22 +504,6 @@ def test_progress_bar_callback(iris):
 
 
 # -- scikit-learn's own callbacks (>= 1.9) ---------------------------------------
-
-
-class SklearnCallback:
-    """scikit-learn's FitCallback protocol with every hook a no-op."""
-
-    def setup(self, estimator, context):
-        pass
-
-    def teardown(self, estimator, context):
-        pass
-
-    def on_fit_task_begin(self, estimator, context, **kwargs):
-        pass
-
-    def on_fit_task_end(self, estimator, context, **kwargs):
-        pass
 
 
 def test_sklearn_callbacks_get_one_task_per_epoch(iris):

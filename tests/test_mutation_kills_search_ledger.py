@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import scipy.sparse as sp
+from search_helpers import SklearnCallback
 from sklearn import model_selection as skms
 from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
@@ -274,25 +275,9 @@ def test_callbacks_and_warm_starts_are_not_served():
     assert repr(ledger) == "FitLedger(1 fits left, 0 keys taken)"
 
 
-class _SklearnCallback:
-    """scikit-learn's FitCallback protocol with every hook a no-op."""
-
-    def setup(self, estimator, context):
-        pass
-
-    def teardown(self, estimator, context):
-        pass
-
-    def on_fit_task_begin(self, estimator, context, **kwargs):
-        pass
-
-    def on_fit_task_end(self, estimator, context, **kwargs):
-        pass
-
-
 def test_scikit_learn_callbacks_are_not_served():
     pytest.importorskip("sklearn.callback", reason="scikit-learn < 1.9")
-    assert not eligible(_mlp().set_callbacks(_SklearnCallback()))
+    assert not eligible(_mlp().set_callbacks(SklearnCallback()))
 
 
 # -- capturing ---------------------------------------------------------------------

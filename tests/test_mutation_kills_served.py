@@ -24,7 +24,7 @@ import warnings
 import numpy as np
 import pytest
 import sklearn
-from search_helpers import assert_all_served, assert_same_results, both
+from search_helpers import SklearnCallback, assert_all_served, assert_same_results, both
 from sklearn import model_selection as skms
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.compose import TransformedTargetRegressor
@@ -387,7 +387,7 @@ def test_every_transform_of_a_longer_prefix_is_computed_once_per_split(capsys):
     assert_all_served(capsys, 9)
 
 
-class SetupCounter:
+class SetupCounter(SklearnCallback):
     """A scikit-learn fit callback that counts the fits it is set up for."""
 
     def __init__(self):
@@ -395,15 +395,6 @@ class SetupCounter:
 
     def setup(self, estimator, context):
         self.setups += 1
-
-    def teardown(self, estimator, context):
-        pass
-
-    def on_fit_task_begin(self, estimator, context, **kwargs):
-        pass
-
-    def on_fit_task_end(self, estimator, context, **kwargs):
-        pass
 
 
 @pytest.mark.parametrize("where", ["prefix step", "pipeline"])
