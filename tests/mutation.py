@@ -367,8 +367,9 @@ def keep_verdicts(workdir, old, new):
         stats.write_text(json.dumps(data))
 
 
-def run_mutmut(mutmut, workdir, workers, names, attempts=3):
-    """``mutmut run``, started again while it fails with mutants left unchecked.
+def run_mutmut(mutmut, workdir, workers, names, attempts=10):
+    """``mutmut run``, started again (up to ``attempts`` times) while it fails
+    with mutants left unchecked.
 
     mutmut 3.8's worker pool reaps any child process with ``os.wait()``: a
     worker process that a test started during its in-process statistics run
