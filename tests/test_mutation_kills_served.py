@@ -35,11 +35,14 @@ from sklearn.metrics import accuracy_score, make_scorer
 from sklearn.metrics.pairwise import rbf_kernel
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import KernelCenterer, MinMaxScaler, StandardScaler
+from sklearn.utils.fixes import parse_version
 
 from sknumpynn import NumpyMLPClassifier, NumpyMLPRegressor
 from sknumpynn import model_selection as ms
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+SKLEARN_VERSION = parse_version(sklearn.__version__)
 
 # A prefix step in a module of its own, new in every test (so no location or
 # module of it was ever warned from before). Its fit warns twice from one
@@ -397,6 +400,10 @@ class SetupCounter(SklearnCallback):
         self.setups += 1
 
 
+@pytest.mark.skipif(
+    SKLEARN_VERSION < parse_version("1.9"),
+    reason="scikit-learn's callback API (set_callbacks) is new in 1.9",
+)
 @pytest.mark.parametrize("where", ["prefix step", "pipeline"])
 def test_scikit_learn_callbacks_see_every_refit_as_in_scikit_learn_s_loop(
     capsys, where
@@ -443,6 +450,11 @@ class WeightedShift(TransformerMixin, BaseEstimator):
         return X if sample_weight is None else X + np.mean(sample_weight)
 
 
+@pytest.mark.skipif(
+    SKLEARN_VERSION < parse_version("1.9"),
+    reason="on scikit-learn 1.6 the search refuses sample_weight routed to"
+    " Pipeline.score (UnsetMetadataPassedError)",
+)
 @pytest.mark.filterwarnings("ignore:This object \\(WeightedShift\\) has a `transform`")
 def test_a_transform_given_routed_metadata_in_scoring_uses_it(capsys):
     """With metadata routing, the default scorer (``Pipeline.score``) routes
