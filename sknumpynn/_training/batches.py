@@ -6,6 +6,15 @@ import scipy.sparse as sp
 from sknumpynn.nn.batch import Rows, StackedRows
 
 
+def gather_rows(array, index, out):
+    """``out[...] = array[index]`` along axis 0, allocating nothing.
+
+    ``mode="clip"``: the rows are valid by construction, and NumPy's default
+    ``mode="raise"`` buffers the whole output (a batch allocated per call).
+    """
+    np.take(array, index, axis=0, out=out, mode="clip")
+
+
 class BatchIterator:
     """Yields ``(X, Y, sample_weight)`` mini-batches in a given row order.
 
@@ -28,9 +37,7 @@ class BatchIterator:
         if buffer is None:
             return array[index]
         out = buffer[: len(index)]
-        # mode="clip": the rows are valid by construction, and the default
-        # mode="raise" buffers the whole output (one batch allocated per call).
-        np.take(array, index, axis=0, out=out, mode="clip")
+        gather_rows(array, index, out)
         return out
 
     def __call__(self, order):
@@ -104,17 +111,17 @@ class StackedBatches:
         for start in range(0, n_rows, batch):
             stop = min(start + batch, n_rows)
             X, Y = self._X[:, : stop - start], self._Y[:, : stop - start]
-            if self.shared:  # mode="clip": no buffer (see BatchIterator._take)
-                np.take(self.Xs[0], orders[:, start:stop], axis=0, out=X, mode="clip")
+            if self.shared:
+                gather_rows(self.Xs[0], orders[:, start:stop], X)
             else:
                 for X_g, rows, out in zip(self.Xs, orders[:, start:stop], X):
-                    np.take(X_g, rows, axis=0, out=out, mode="clip")
+                    gather_rows(X_g, rows, out)
             index = per_model[:, start:stop]
-            np.take(self.Y, index, axis=0, out=Y, mode="clip")
+            gather_rows(self.Y, index, Y)
             sw = None
             if self._sw is not None:
                 sw = self._sw[:, : stop - start]
-                np.take(self.sample_weight, index, axis=0, out=sw, mode="clip")
+                gather_rows(self.sample_weight, index, sw)
             yield X, Y, sw
 
 
