@@ -44,7 +44,8 @@ from sklearn.exceptions import ConvergenceWarning
 
 from sknumpynn import NumpyMLPClassifier
 from sknumpynn._training.loop import Trainer
-from sknumpynn._training.together import _Prepared, _row_groups
+from sknumpynn._training.stack_plan import _row_groups
+from sknumpynn._training.together import _Prepared
 from sknumpynn.nn import Adam
 from sknumpynn.nn.activations import logistic, relu, relu_derivative
 from sknumpynn.nn.batch import group_product

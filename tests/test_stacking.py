@@ -249,7 +249,7 @@ def test_working_memory_splits_stacks_with_identical_results(iris):
 
 
 def test_fits_a_stack_would_slow_down_are_fitted_one_by_one(iris, capsys):
-    from sknumpynn._training.together import STACK_MAX_FLOPS, step_flops
+    from sknumpynn._training.stack_plan import STACK_MAX_FLOPS, step_flops
 
     X, y = iris
     wide = NumpyMLPClassifier(hidden_layer_sizes=(600, 600), max_iter=2, random_state=0)

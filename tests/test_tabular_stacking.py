@@ -16,7 +16,7 @@ from sklearn.model_selection import GridSearchCV as SkGridSearchCV
 from sklearn.model_selection import KFold
 
 from sknumpynn import TabularMLPClassifier, TabularMLPRegressor
-from sknumpynn._training import together
+from sknumpynn._training import stack_plan, together
 from sknumpynn._training.together import fit_together, plan_fits
 from sknumpynn.model_selection import GridSearchCV
 from sknumpynn.nn.dropout import stacked_masks
@@ -109,12 +109,12 @@ def test_costly_tabular_shapes_are_fitted_one_by_one(monkeypatch):
     datasets = [(X[:200], y[:200], None)] * 2
     assert _stacked_count(estimators, datasets) == 2
     # The staged threshold is STAGED_FLOPS_FACTOR x the plain one.
-    flops = together.step_flops(
+    flops = stack_plan.step_flops(
         together._Prepared(*together._unwrap(estimators[0], datasets[0])[1:])
     )
-    monkeypatch.setattr(together, "STACK_MAX_FLOPS", flops / 1.9)
+    monkeypatch.setattr(stack_plan, "STACK_MAX_FLOPS", flops / 1.9)
     assert _stacked_count(estimators, datasets) == 2
-    monkeypatch.setattr(together, "STACK_MAX_FLOPS", flops / 2.1)
+    monkeypatch.setattr(stack_plan, "STACK_MAX_FLOPS", flops / 2.1)
     assert _stacked_count(estimators, datasets) == 0
 
 

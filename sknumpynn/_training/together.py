@@ -16,27 +16,36 @@ rows in the same order (the candidates of one fold with one random state) share
 every mini-batch gather and first-layer product. Everything else (``lbfgs``,
 callbacks, verbose output, sparse input, ``random_state=None``, estimators
 that are not ours) is fitted one by one, and so are fits whose network is so
-large that a stack would cost more than one-by-one fits (:func:`stack_pays`:
-a threshold on the flops of a step, measured with
-``benchmarks/bench_stack.py``). An estimator that wraps one of ours (the
+large that a stack would cost more than one-by-one fits
+(:mod:`~sknumpynn._training.stack_plan`: a threshold on the flops of a step,
+measured with ``benchmarks/bench_stack.py``). With ``n_jobs=1`` the stacks
+train on as many threads as BLAS may use (:func:`~sknumpynn._training.
+stack_plan.lanes`), BLAS on one thread each. An estimator that wraps one of ours (the
 tabular estimators: their preprocessing, then an engine estimator of ours)
 is preprocessed here and its engine's fit stacked like the others.
 """
 
 import hashlib
-import os
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn import get_config
 from sklearn.base import clone
 
 from sknumpynn._training.ledger import data_fingerprint
 from sknumpynn._training.loop import Trainer
 from sknumpynn._training.setup import STOCHASTIC_SOLVERS
 from sknumpynn._training.shared_validation import sharing_validation
+from sknumpynn._training.stack_plan import (
+    STACK_MAX_FLOPS,
+    lanes,
+    plan_stacks,
+)
 from sknumpynn._training.wrapped import _rewrap, _unwrap, _wraps_engine
-from sknumpynn._utils.parallel import limited_blas_threads
+from sknumpynn._utils.parallel import (
+    limited_blas_threads,
+    one_blas_thread,
+    stack_threads,
+)
 
 
 def fit_one(estimator, data):
@@ -141,112 +150,6 @@ def _reprepared(estimator, data, index):
     return item
 
 
-def _same_rows(a, b):
-    return a.run.X is b.run.X or np.array_equal(a.run.X, b.run.X)
-
-
-def _row_groups(members):
-    """Split prepared fits into groups sharing rows, order and weights."""
-    groups = []
-    for item in members:
-        for group in groups:
-            if group[0].rows_key() == item.rows_key() and _same_rows(group[0], item):
-                group.append(item)
-                break
-        else:
-            groups.append([item])
-    return groups
-
-
-#: Bytes of one layer's per-batch activations a stack aims to keep in cache.
-#: Every step streams them several times; beyond the caches the elementwise
-#: passes run at memory speed. Measured per model-step on this 2-core machine
-#: (``benchmarks/bench_stack.py``, 30 inputs, batch 200, float64, shared
-#: batches): hidden 100, 164 us at 4 models, 130 at 12, 137-147 at 24-48,
-#: 171 at 96; hidden 16 and 32, flat from 24 to 96 models. 2 MiB keeps 13
-#: models of hidden 100 (26 in float32) and 81 of hidden 16.
-LAYER_CACHE_BYTES = int(os.environ.get("SKNUMPYNN_STACK_LAYER_BYTES", 2**21))
-
-#: Flops of one model's mini-batch step (``6 x batch x weights``) beyond which
-#: a stack costs more than 0.8x fitting its models one by one: the products
-#: dominate both, and a single fit's run as fast as a stack's, so what a stack
-#: saves (a single fit's ~100 us of fixed costs per step) no longer counts.
-#: Measured with ``benchmarks/bench_stack.py`` (stacked against alone, per
-#: model-step, float64, CPU time; stacks of 8 unless said): 0.6 Mflop (hidden
-#: 16, 30 inputs) 0.26-0.41x at 24-96 models; 3.7 Mflop (hidden 100, 30
-#: inputs) 0.62x (shared batches) and 0.74x (own) at 24 models; 5.8 Mflop
-#: (hidden 64, 74 inputs) 0.72-0.74x; 11.5 Mflop (hidden 128) 0.88x (shared)
-#: and 1.13x (own); 23 Mflop (hidden 256) 1.03x; 94 Mflop (hidden 100, 784
-#: inputs) 0.90-1.01x; 102 Mflop (hidden (256, 256), 74 inputs) 1.01-1.04x.
-#: In float32 (products about twice as fast, the same fixed costs) a step
-#: counts 0.55 of its flops: hidden 128 measured 0.81x (own batches), hidden
-#: 256 0.78x (shared) and 0.91x (own).
-STACK_MAX_FLOPS = float(os.environ.get("SKNUMPYNN_STACK_MAX_FLOPS", 6e6))
-
-#: A network with an input stage (the tabular estimators' PBLD embedding and
-#: scaling layer, ``nn/staged.py``) has more fixed work per step (the stage,
-#: the scheduled dropout), which a stack shares out: its threshold is this
-#: many times :data:`STACK_MAX_FLOPS`. Measured (CPU time, 30 fits of
-#: ``TabularMLPClassifier`` defaults, 6 candidates x 5 folds of breast_cancer,
-#: 10 epochs): 9.2 Mflop (float32-weighted) per model-step, stacked 0.72x
-#: one-by-one; at 23 Mflop (3,000 rows x 20 features, batch 160) about 1.0x.
-STAGED_FLOPS_FACTOR = 2.0
-
-
-def step_flops(item):
-    """Flops of one model's mini-batch step, in float64 terms (0.55 of them
-    for float32, see :data:`STACK_MAX_FLOPS`)."""
-    network, settings = item.run.network, item.run.settings
-    flops = 6 * settings.batch_size * network.n_coef_params
-    return flops * (0.55 if network.dtype == np.float32 else 1.0)
-
-
-def stack_pays(item):
-    """Whether stacking fits like ``item`` costs less than fitting them one
-    by one (:data:`STACK_MAX_FLOPS`, :data:`STAGED_FLOPS_FACTOR`)."""
-    staged = item.run.network.input_stage is not None
-    limit = STACK_MAX_FLOPS * (STAGED_FLOPS_FACTOR if staged else 1.0)
-    return step_flops(item) <= limit
-
-
-def _stack_capacity(item):
-    """Models per stack: the stack's buffers fit in ``working_memory``, and
-    its widest layer's batch activations fit in :data:`LAYER_CACHE_BYTES`."""
-    network, settings = item.run.network, item.run.settings
-    per_model = network.dtype.itemsize * (
-        3 * settings.batch_size * sum(network.layer_units[1:]) + 6 * network.n_params
-    )
-    budget = get_config()["working_memory"] * 2**20
-    widest = network.dtype.itemsize * settings.batch_size * max(network.layer_units[1:])
-    return max(1, min(int(budget // per_model), LAYER_CACHE_BYTES // widest))
-
-
-def _plan(prepared):
-    """Stacks (lists of row groups, at most one stack's capacity each), and
-    the fits whose shape a stack would slow down (fitted one by one)."""
-    by_key = {}
-    for item in prepared:
-        by_key.setdefault(item.stack_key(), []).append(item)
-    stacks, costly = [], []
-    for members in by_key.values():
-        if len(members) > 1 and not stack_pays(members[0]):
-            costly += members
-            continue
-        capacity, current, size = _stack_capacity(members[0]), [], 0
-        for group in _row_groups(members):
-            while group:
-                room = capacity - size
-                current.append(group[:room])
-                size += len(group[:room])
-                group = group[room:]
-                if size == capacity:
-                    stacks.append(current)
-                    current, size = [], 0
-        if current:
-            stacks.append(current)
-    return stacks, costly
-
-
 def train_stack(groups, stack_rule=None):
     """Train one stack: row groups of prepared fits, as one network.
 
@@ -314,18 +217,26 @@ def fit_together(estimators, datasets, *, n_jobs=None, verbose=0):
         ``(fitted_estimator, None)`` or ``(None, exception)`` per estimator,
         in the order given.
     """
-    from joblib import Parallel, delayed
+    from joblib import Parallel, delayed, effective_n_jobs
 
     if len(estimators) != len(datasets):
         raise ValueError("fit_together needs one dataset per estimator.")
     results = [None] * len(estimators)
     reasons = {}
     stacks, alone = plan_fits(estimators, datasets, results, reasons)
+    by_lane = [stacks]
+    if effective_n_jobs(n_jobs) == 1:
+        by_lane = lanes(stacks, stack_threads())
+        stacks = [groups for lane in by_lane for groups in lane]
     if verbose > 0:
-        _describe(stacks, alone, len(estimators), reasons["costly"])
-    tasks = [delayed(train_stack)(groups) for groups in stacks]
-    tasks += [delayed(fit_one)(estimators[i], datasets[i]) for i in alone]
-    outputs = Parallel(n_jobs=n_jobs)(tasks)
+        _describe(stacks, alone, len(estimators), reasons["costly"], len(by_lane))
+    if len(by_lane) > 1:
+        outputs = _train_lanes(by_lane)
+        outputs += [fit_one(estimators[i], datasets[i]) for i in alone]
+    else:
+        tasks = [delayed(train_stack)(groups) for groups in stacks]
+        tasks += [delayed(fit_one)(estimators[i], datasets[i]) for i in alone]
+        outputs = Parallel(n_jobs=n_jobs)(tasks)
     for groups, output in zip(stacks, outputs):
         items = [item for group in groups for item in group]
         for item, result in zip(items, output):
@@ -346,7 +257,7 @@ def plan_fits(estimators, datasets, results, reasons=None):
     reasons : dict, default=None
         If given, receives ``"costly"``: the indices of the fits left out of
         a stack because a stack of their shape costs more than one-by-one
-        fits (:func:`stack_pays`).
+        fits (:func:`~sknumpynn._training.stack_plan.stack_pays`).
 
     Returns
     -------
@@ -371,19 +282,36 @@ def plan_fits(estimators, datasets, results, reasons=None):
                 continue
             item.index, item.wrapper = index, wrapper
             prepared.append(item)
-    stacks, costly = _plan(prepared)
+    stacks, costly = plan_stacks(prepared)
     costly = sorted(item.index for item in costly)
     if reasons is not None:
         reasons["costly"] = costly
     return stacks, sorted(alone + costly)
 
 
-def _describe(stacks, alone, n_fits, costly=()):
+def _train_lanes(by_lane):
+    """Train each lane's stacks on a thread of its own (BLAS on one thread
+    each); the outputs of every stack, lanes flattened in order."""
+    from sklearn.utils.parallel import Parallel, delayed  # passes the config on
+
+    def train_lane(lane):
+        return [train_stack(groups) for groups in lane]
+
+    with one_blas_thread():
+        outputs = Parallel(n_jobs=len(by_lane), backend="threading")(
+            delayed(train_lane)(lane) for lane in by_lane
+        )
+    return [output for lane in outputs for output in lane]
+
+
+def _describe(stacks, alone, n_fits, costly=(), n_lanes=1):
     sizes = [sum(len(group) for group in groups) for groups in stacks]
     n_groups = sum(len(groups) for groups in stacks)
+    threads = f" on {n_lanes} threads" if n_lanes > 1 else ""
     print(
         f"Stacked {sum(sizes)} of {n_fits} fits into {len(stacks)} stacked "
-        f"network(s) of {sizes} models ({n_groups} groups sharing their batches); "
+        f"network(s) of {sizes} models{threads} ({n_groups} groups sharing "
+        "their batches); "
         f"{len(alone) - len(costly)} fitted one by one (lbfgs, callbacks, verbose, "
         "sparse input, random_state=None or not a sknumpynn estimator)."
     )

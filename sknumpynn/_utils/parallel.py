@@ -8,6 +8,10 @@ for 2 cores. Inside a Dask worker, sknumpynn therefore caps BLAS at
 :mod:`threadpoolctl` for the duration of ``fit``/``partial_fit``/``predict``.
 Outside Dask nothing changes: joblib's process workers (``n_jobs``) already
 get ``cpu_count // n_jobs`` BLAS threads from joblib itself.
+
+Stacked fits in one process (``n_jobs=1``) use the BLAS thread budget the
+other way round: :func:`stack_threads` threads each train stacks, with BLAS
+on one thread each (:func:`one_blas_thread`).
 """
 
 import os
@@ -54,4 +58,32 @@ def limited_blas_threads():
     from threadpoolctl import threadpool_limits
 
     with threadpool_limits(limits=threads, user_api="blas"):
+        yield
+
+
+def stack_threads():
+    """Threads one process may train stacks on: its BLAS thread budget.
+
+    A stack's arithmetic is many small products and elementwise passes that
+    BLAS runs on one core; the cores BLAS would use for one large product
+    train several stacks instead (NumPy releases the GIL in both). The budget
+    follows the user's BLAS limits (``OMP_NUM_THREADS``,
+    ``threadpoolctl.threadpool_limits``, joblib's per-worker limit) and is 1
+    inside a Dask worker, whose tasks already fill the cores.
+    """
+    if _in_dask_worker():
+        return 1
+    from threadpoolctl import threadpool_info
+
+    blas = [info for info in threadpool_info() if info["user_api"] == "blas"]
+    counts = [info["num_threads"] for info in blas]
+    return max(1, min(counts, default=1))
+
+
+@contextmanager
+def one_blas_thread():
+    """BLAS on one thread per caller while threads of ours share the cores."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"):
         yield
