@@ -141,12 +141,19 @@ GROUPS = {
         ],
     ),
     "training_rest": (
-        [TRAINING + "lbfgs.py", TRAINING + "hooks.py", TRAINING + "together.py"],
+        [
+            TRAINING + "lbfgs.py",
+            TRAINING + "hooks.py",
+            TRAINING + "together.py",
+            TRAINING + "stack_plan.py",
+        ],
         [
             "test_parity.py",
             "test_features.py",
             "test_estimators.py",
             "test_stacking.py",
+            "test_stack_lanes.py",
+            "test_tabular_stacking.py",
             "test_model_selection.py",
             "test_model_selection_inputs.py",
             "test_mutation_kills_training.py",
@@ -240,8 +247,9 @@ def _config(modules, tests):
         f"pytest_add_cli_args_test_selection = {json.dumps(paths)}",
         "use_git_change_detection = false",
         # A shared machine at nice 19 runs tests many times slower than their
-        # measured duration: only a mutant far slower than that is a timeout.
-        "timeout_multiplier = 50.0",
+        # measured duration: only a mutant far slower than that is a timeout
+        # (MUTATION_TIMEOUT_MULTIPLIER lowers it where a mutant loops forever).
+        f"timeout_multiplier = {os.environ.get('MUTATION_TIMEOUT_MULTIPLIER', 50.0)}",
     ]
     return "\n".join(lines) + "\n"
 
