@@ -136,8 +136,8 @@ LANE_FIXED_FLOPS = 1e6
 #: epochs, wall time of 2 lanes over 1, median of 3 interleaved): hidden 16,
 #: K = 8 0.48x, 24 0.61-0.70x, 48 0.94-1.07x; hidden 100, K = 8 0.87x, 12
 #: 1.03-1.14x (0.93x in a second run), 24 1.15-1.24x, 48 1.10-1.17x. So a
-#: lane must hold about 9 fits of hidden 100 on 27 inputs: 3e7 flops per step (:func:`step_flops`,
-#: without :data:`LANE_FIXED_FLOPS`).
+#: lane must hold about 9 fits of hidden 100 on 27 inputs: 3e7 flops per
+#: step (:func:`step_flops`, without :data:`LANE_FIXED_FLOPS`).
 MIN_LANE_FLOPS = 3e7
 
 
