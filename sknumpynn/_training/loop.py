@@ -280,6 +280,7 @@ class Trainer:
             run.settings.tol,
             None if validated[0] is None else validated,
             run.settings.monitor,
+            run.settings.keep_last_best,
         )
 
     def _apply_schedules(self):

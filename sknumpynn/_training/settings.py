@@ -51,6 +51,12 @@ class TrainingSettings:
         Warn (``ConvergenceWarning``, scikit-learn's words) when training
         stops at ``max_iter``; False where ``max_iter`` is a planned length
         (a schedule's epochs, the tabular estimators'), not a limit.
+    keep_last_best : bool, default=False
+        Among epochs tied for the best monitored value, keep the last one's
+        weights (RealMLP's choice, the tabular estimators'); False keeps the
+        first, as scikit-learn's MLP does. On a coarse score (the accuracy
+        of a small split) the first epoch to reach the best value is often
+        an early one.
 
     Examples
     --------
@@ -77,6 +83,7 @@ class TrainingSettings:
     schedule: Any = None
     scoring: Any = None
     warn_max_iter: bool = True
+    keep_last_best: bool = False
 
     def stack_key(self):
         """What every fit of one stack must share: everything a step reads.

@@ -1,7 +1,7 @@
 """Per-model stopping rules: the best epoch so far and the stall count."""
 
 
-def update_no_improvement(state, params, tol, validated, monitor):
+def update_no_improvement(state, params, tol, validated, monitor, keep_last=False):
     """Track the best loss or validation value; count epochs without progress.
 
     Parameters
@@ -18,6 +18,9 @@ def update_no_improvement(state, params, tol, validated, monitor):
         ``(val_loss, val_score)``, or None to judge the training loss.
     monitor : {'val_score', 'val_loss'}
         What early stopping follows and whose best weights are kept.
+    keep_last : bool, default=False
+        Whether an epoch that ties the best value replaces the kept weights
+        (``TrainingSettings.keep_last_best``).
     """
     if validated is None:
         if state.loss_curve_[-1] > state.best_loss_ - tol:
@@ -37,7 +40,7 @@ def update_no_improvement(state, params, tol, validated, monitor):
         state._no_improvement_count += 1
     else:
         state._no_improvement_count = 0
-    if improved_by > 0:
+    if improved_by > 0 or (keep_last and improved_by == 0):
         state._best_params = params.copy()
     state.best_validation_score_ = max(state.best_validation_score_, val_score)
     state.best_validation_loss_ = min(state.best_validation_loss_, val_loss)

@@ -110,5 +110,6 @@ def fit_members(members, datasets, options):
             options["n_iter_no_change"],
             first.monitor,
             verbose=bool(options.get("verbose", 0)),
+            keep_last=items[0].run.settings.keep_last_best,
         )
     return _one_stack(items, rule, shared_seed, options.get("bootstrap")), rule

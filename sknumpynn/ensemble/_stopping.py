@@ -41,6 +41,9 @@ class EnsembleStopping:
     monitor : {'val_score', 'val_loss'}
     verbose : bool, default=False
         Print one line per epoch.
+    keep_last : bool, default=False
+        Among epochs tied for the best value keep the last (the members'
+        ``TrainingSettings.keep_last_best``); else the first.
 
     Attributes
     ----------
@@ -55,13 +58,23 @@ class EnsembleStopping:
         Run indices of the members whose training diverged.
     """
 
-    def __init__(self, validation, loss, tol, n_iter_no_change, monitor, verbose=False):
+    def __init__(
+        self,
+        validation,
+        loss,
+        tol,
+        n_iter_no_change,
+        monitor,
+        verbose=False,
+        keep_last=False,
+    ):
         self.validation = validation
         self.loss = loss
         self.tol = tol
         self.n_iter_no_change = n_iter_no_change
         self.monitor = monitor
         self.verbose = verbose
+        self.keep_last = keep_last
         self.history_, self.loss_curve_ = [], []
         self.validation_scores_, self.validation_loss_curve_ = [], []
         self.best_validation_score_, self.best_validation_loss_ = -np.inf, np.inf
@@ -127,7 +140,12 @@ class EnsembleStopping:
         self.loss_curve_.append(float(np.mean(losses[rows])))
         before = self._best_params
         update_no_improvement(
-            self, trainer.network.params, self.tol, (val_loss, val_score), self.monitor
+            self,
+            trainer.network.params,
+            self.tol,
+            (val_loss, val_score),
+            self.monitor,
+            self.keep_last,
         )
         if self._best_params is not before:  # a new best epoch: remember its rows
             self._best_rows = {k: row for row, k in kept}

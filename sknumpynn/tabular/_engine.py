@@ -125,8 +125,9 @@ class _StagedMixin:
         held_out = self.validation_fraction * (self.early_stopping and given is None)
         self._n_train = X.shape[0] - int(np.ceil(held_out * X.shape[0]))
         run = super()._model_run(network, X, Y, sample_weight, rng, incremental, given)
-        # max_iter is the schedule's planned length here, not a limit.
-        run.settings = replace(run.settings, warn_max_iter=False)
+        # max_iter is the schedule's planned length here, not a limit; of
+        # epochs tied for the best validation value, the last is kept (RealMLP).
+        run.settings = replace(run.settings, warn_max_iter=False, keep_last_best=True)
         if self.data_init and self.n_iter_ == 0:  # fresh weights, not warm ones
             rows = X if run.train_index is None else X[run.train_index]
             data_dependent_init(network, rows, rng)  # after the split: its rows only
