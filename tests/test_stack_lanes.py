@@ -118,3 +118,24 @@ def test_stack_threads_follow_the_blas_limit():
         assert stack_threads() == 1
     with threadpool_limits(limits=2, user_api="blas"):
         assert stack_threads() in (1, 2)  # a 1-core machine keeps 1
+
+
+def test_a_piece_cut_twice_joins_the_next_stack_of_its_lane(iris, monkeypatch):
+    """24 fits of one row group, stacks of at most 13: planned 13 + 11, cut
+    into lanes 12 | 1 + 11; the lane's two stacks (and the two parts of the
+    row group) are joined again: 12 | 12, one row group each."""
+    monkeypatch.setattr(stack_plan, "MIN_LANE_FLOPS", 1.0)
+    X, y = iris
+    estimators, datasets = candidates(X, y, n_alphas=24, seeds=(0,))
+    stacks, _ = plan_fits(estimators, datasets, [None] * 24)
+    network, batch = stacks[0][0][0].run.network, 150  # iris: one batch of all rows
+    widest = network.dtype.itemsize * batch * max(network.layer_units[1:])
+    monkeypatch.setattr(stack_plan, "LAYER_CACHE_BYTES", 13 * widest)
+    stacks, _ = plan_fits(estimators, datasets, [None] * 24)
+    assert [sum(map(len, stack)) for stack in stacks] == [13, 11]
+    by_lane = stack_plan.lanes(stacks, 2)
+    assert [[[len(g) for g in stack] for stack in lane] for lane in by_lane] == [
+        [[12]],
+        [[12]],
+    ]
+    assert flat([s for lane in by_lane for s in lane]) == list(range(24))

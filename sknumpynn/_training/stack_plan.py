@@ -181,4 +181,24 @@ def lanes(stacks, n_threads):
             piece += [part] if part else []
         lane += [piece] if piece else []
     result.append(lane)
-    return result
+    return [_rejoined(lane) for lane in result]
+
+
+def _rejoined(lane):
+    """A lane's stacks, with a split stack's piece joined to the next stack
+    of the lane where both stack and fit in one stack's capacity (a stack cut
+    at capacity, then cut again at a lane boundary, leaves a small piece),
+    and the two parts of a row group cut there joined again."""
+    joined = [lane[0]]
+    for stack in lane[1:]:
+        last, first = joined[-1][0][0], stack[0][0]
+        size = sum(map(len, joined[-1])) + sum(map(len, stack))
+        if last.stack_key() != first.stack_key() or size > _stack_capacity(first):
+            joined.append(stack)
+            continue
+        tail, head = joined[-1][-1], stack[0]
+        if tail[0].rows_key() == head[0].rows_key() and _same_rows(tail[0], head[0]):
+            joined[-1] = joined[-1][:-1] + [tail + head] + stack[1:]  # one row group
+        else:
+            joined[-1] = joined[-1] + stack
+    return joined
