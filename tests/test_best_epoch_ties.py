@@ -7,11 +7,11 @@ first epoch to reach the best value is often one of the first epochs.
 """
 
 import warnings
-from types import SimpleNamespace
 
 import numpy as np
 import pytest
 from sklearn.datasets import load_wine
+from stopping_helpers import stopping_state
 
 from sknumpynn import NumpyMLPClassifier, TabularMLPClassifier
 from sknumpynn._training.stopping import update_no_improvement
@@ -19,23 +19,10 @@ from sknumpynn._training.stopping import update_no_improvement
 SMALL = dict(hidden_layer_sizes=(16,), max_iter=12, random_state=0)
 
 
-def _state():
-    return SimpleNamespace(
-        loss_curve_=[],
-        best_loss_=np.inf,
-        _no_improvement_count=0,
-        validation_scores_=[],
-        validation_loss_curve_=[],
-        best_validation_score_=-np.inf,
-        best_validation_loss_=np.inf,
-        _best_params=None,
-    )
-
-
 @pytest.mark.parametrize("monitor", ["val_score", "val_loss"])
 @pytest.mark.parametrize("keep_last", [False, True])
 def test_a_tie_replaces_the_kept_weights_only_when_keeping_the_last(monitor, keep_last):
-    state = _state()
+    state = stopping_state()
     for epoch, value in enumerate([0.5, 0.75, 0.75, 0.625, 0.75, 0.5]):
         validated = (1.0 - value, value)  # the loss falls as the score rises
         update_no_improvement(
@@ -48,7 +35,7 @@ def test_a_tie_replaces_the_kept_weights_only_when_keeping_the_last(monitor, kee
 
 
 def test_the_default_keeps_the_first_tie():
-    state = _state()
+    state = stopping_state()
     for epoch in range(3):
         update_no_improvement(
             state, np.full(1, float(epoch)), 0.0, (0.5, 0.5), "val_score"

@@ -14,6 +14,7 @@ from sklearn.base import clone
 from sklearn.datasets import load_iris, make_regression
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier, MLPRegressor
+from stopping_helpers import stopping_state
 
 from sknumpynn import NumpyMLPClassifier, NumpyMLPRegressor
 from sknumpynn._training.together import _Prepared, fit_together, train_stack
@@ -475,23 +476,6 @@ def test_max_iter_warning_word_for_word(iris):
     ]
 
 
-def _stopping_state(**values):
-    from types import SimpleNamespace
-
-    state = SimpleNamespace(
-        loss_curve_=[],
-        best_loss_=np.inf,
-        _no_improvement_count=0,
-        validation_scores_=[],
-        validation_loss_curve_=[],
-        best_validation_score_=-np.inf,
-        best_validation_loss_=np.inf,
-        _best_params=None,
-    )
-    vars(state).update(values)
-    return state
-
-
 def test_no_improvement_count_at_the_tolerance_boundary():
     """An epoch improves when it beats the best by at least ``tol`` (training
     loss: ``loss <= best - tol``; validation: ``improvement >= tol``), as in
@@ -499,14 +483,14 @@ def test_no_improvement_count_at_the_tolerance_boundary():
     from sknumpynn._training.stopping import update_no_improvement
 
     params = np.zeros(2)
-    state = _stopping_state(loss_curve_=[1.0], best_loss_=1.25, _no_improvement_count=3)
+    state = stopping_state(loss_curve_=[1.0], best_loss_=1.25, _no_improvement_count=3)
     update_no_improvement(state, params, 0.25, None, "val_score")
     assert state._no_improvement_count == 0 and state.best_loss_ == 1.0
     state.loss_curve_.append(0.875)
     update_no_improvement(state, params, 0.25, None, "val_score")
     assert state._no_improvement_count == 1 and state.best_loss_ == 0.875
 
-    state = _stopping_state(best_validation_score_=0.5, best_validation_loss_=2.0)
+    state = stopping_state(best_validation_score_=0.5, best_validation_loss_=2.0)
     update_no_improvement(state, params, 0.25, (1.0, 0.75), "val_score")
     assert state._no_improvement_count == 0  # improved by exactly tol
     update_no_improvement(state, params + 1, 0.25, (0.75, 0.875), "val_loss")
