@@ -200,6 +200,7 @@ GROUPS = {
             "test_ensemble_common.py",
             "test_ensemble_tools.py",
             "test_mutation_kills_ensemble.py",
+            "test_mutation_kills_ensemble_api.py",
             "--deselect=tests/test_ensemble_tools.py::test_gallery_example_runs_quick",
         ],
     ),
