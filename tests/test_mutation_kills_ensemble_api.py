@@ -3,6 +3,7 @@ sample_weight_val=)``): validated as scikit-learn validates ``X`` and ``y``,
 each bad argument named. Written against survivors of the ``ensemble_api``
 mutation group (``BaseDeepEnsemble._given_validation``)."""
 
+import re
 import warnings
 
 import numpy as np
@@ -105,3 +106,94 @@ def test_x_val_and_y_val_of_different_lengths_are_refused(data, n_y):
     y_val = np.resize(y[:n_y], n_y)
     with pytest.raises(ValueError, match="inconsistent numbers of samples"):
         fit(classifier(), X, y, X_val=X_val, y_val=y_val)
+
+
+def test_the_ensembles_validation_fraction_overrides_the_members(data):
+    X, y, _, _ = data  # 60 rows
+    model = DeepEnsembleClassifier(
+        NumpyMLPClassifier(**MEMBER, validation_fraction=0.1),
+        n_estimators=2,
+        validation_fraction=0.5,
+        random_state=0,
+    )
+    fit(model, X, y)
+    member = model.estimators_[0]
+    assert member.t_ == member.n_iter_ * 30  # trained on the other half
+
+
+def test_a_validation_split_of_two_rows_is_enough():
+    X, y = make_classification(20, 4, random_state=0)
+    model = DeepEnsembleClassifier(
+        NumpyMLPClassifier(**{**MEMBER, "validation_fraction": 0.1}),
+        n_estimators=2,
+        random_state=0,
+    )
+    fit(model, X, y)  # ceil(0.1 x 20) = 2 validation rows
+    assert model.estimators_[0].t_ == model.n_iter_ * 18
+
+
+def test_a_validation_split_of_one_row_is_refused_in_scikit_learns_words():
+    X, y = make_classification(10, 4, random_state=0)
+    model = DeepEnsembleClassifier(
+        NumpyMLPClassifier(**{**MEMBER, "validation_fraction": 0.1}),
+        n_estimators=2,
+        random_state=0,
+    )
+    message = (
+        "The validation set is too small. Increase 'validation_fraction' "
+        "or the size of your dataset."
+    )
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
+        fit(model, X, y)
+
+
+def test_an_ensemble_of_one_predicts(data):
+    X, y, X_val, _ = data
+    model = DeepEnsembleClassifier(
+        NumpyMLPClassifier(**{**MEMBER, "early_stopping": False}),
+        n_estimators=1,
+        random_state=0,
+    )
+    fit(model, X, y)
+    np.testing.assert_array_equal(
+        model.predict(X_val), model.estimators_[0].predict(X_val)
+    )
+
+
+def test_bad_x_at_predict_time_is_named(data):
+    X, y, X_val, y_val = data
+    model = fit(classifier(), X, y)
+    bad = X_val.astype(object)
+    bad[0, 0] = "a string"
+    with pytest.raises(ValueError, match=r"^Invalid X: could not convert"):
+        model.predict(bad)
+
+
+@pytest.mark.parametrize("n_estimators", [1, 2])
+def test_multilabel_predictions_threshold_the_mean_probability(n_estimators):
+    from sklearn.datasets import make_multilabel_classification
+
+    X, Y = make_multilabel_classification(60, 4, n_classes=3, random_state=0)
+    member = NumpyMLPClassifier(hidden_layer_sizes=(8,), max_iter=30)
+    model = DeepEnsembleClassifier(member, n_estimators=n_estimators, random_state=0)
+    fit(model, X, Y)
+    predicted = model.predict(X)
+    np.testing.assert_array_equal(predicted, model.predict_proba(X) > 0.5)
+    assert predicted.any() and not predicted.all()
+
+
+def test_the_validation_split_keeps_its_sample_weights():
+    """Rows of weight 0 with flipped labels: they carry no information, in
+    training as in the ensemble's validation score (which ignoring the
+    weights would pull down to about half)."""
+    X, y = make_classification(
+        120, 4, n_informative=4, n_redundant=0, class_sep=3.0, random_state=0
+    )
+    X, y = np.vstack([X, X]), np.concatenate([y, 1 - y])
+    weights = np.r_[np.ones(120), np.zeros(120)]
+    member = NumpyMLPClassifier(
+        hidden_layer_sizes=(8,), max_iter=40, early_stopping=True, n_iter_no_change=40
+    )
+    model = DeepEnsembleClassifier(member, n_estimators=2, random_state=0)
+    fit(model, X, y, sample_weight=weights)
+    assert max(model.validation_scores_) > 0.75  # about 0.5 if weights were dropped
