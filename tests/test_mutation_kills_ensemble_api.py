@@ -197,3 +197,13 @@ def test_the_validation_split_keeps_its_sample_weights():
     model = DeepEnsembleClassifier(member, n_estimators=2, random_state=0)
     fit(model, X, y, sample_weight=weights)
     assert max(model.validation_scores_) > 0.75  # about 0.5 if weights were dropped
+
+
+def test_predict_checks_x_against_what_fit_saw(data):
+    X, y, X_val, _ = data
+    model = fit(classifier(), pd.DataFrame(X, columns=list("abcd")), y)
+    with pytest.raises(ValueError, match="feature names should match"):
+        model.predict(pd.DataFrame(X_val, columns=list("wxyz")))
+    with pytest.raises(ValueError, match="expecting 4 features"):
+        model.predict(X_val[:, :3])
+    np.testing.assert_array_equal(model.feature_names_in_, list("abcd"))
