@@ -207,3 +207,11 @@ def test_predict_checks_x_against_what_fit_saw(data):
     with pytest.raises(ValueError, match="expecting 4 features"):
         model.predict(X_val[:, :3])
     np.testing.assert_array_equal(model.feature_names_in_, list("abcd"))
+
+
+def test_float32_members_see_float64_inputs_unrounded(data):
+    X, y, X_val, _ = data
+    member = NumpyMLPClassifier(**{**MEMBER, "early_stopping": False}, dtype="float32")
+    model = fit(DeepEnsembleClassifier(member, n_estimators=2, random_state=0), X, y)
+    expected = np.mean([m.predict_proba(X_val) for m in model.estimators_], axis=0)
+    np.testing.assert_array_equal(model.predict_proba(X_val), expected)
