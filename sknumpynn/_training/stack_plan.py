@@ -6,9 +6,9 @@ settings stack into stacks of at most :func:`_stack_capacity` models, each a
 list of row groups (fits that share their rows and batch order: one gather
 and one first-layer product per step); fits whose shape a stack would slow
 down are left to one-by-one fits (:func:`stack_pays`). :func:`lanes` then
-deals the stacks out to the threads of one process (:func:`sknumpynn.
-_utils.parallel.stack_threads`), splitting a stack where one lane would
-otherwise wait for the other. The thresholds are measured
+deals the stacks out to the threads of one process
+(:func:`~sknumpynn._utils.parallel.stack_threads`), splitting a stack where
+one lane would otherwise wait for the other. The thresholds are measured
 (``benchmarks/bench_stack.py``, ``benchmarks/bench_search.py``).
 """
 

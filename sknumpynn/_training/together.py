@@ -19,10 +19,11 @@ that are not ours) is fitted one by one, and so are fits whose network is so
 large that a stack would cost more than one-by-one fits
 (:mod:`~sknumpynn._training.stack_plan`: a threshold on the flops of a step,
 measured with ``benchmarks/bench_stack.py``). With ``n_jobs=1`` the stacks
-train on as many threads as BLAS may use (:func:`~sknumpynn._training.
-stack_plan.lanes`), BLAS on one thread each. An estimator that wraps one of ours (the
-tabular estimators: their preprocessing, then an engine estimator of ours)
-is preprocessed here and its engine's fit stacked like the others.
+train on as many threads as BLAS may use
+(:func:`~sknumpynn._training.stack_plan.lanes`), BLAS on one thread each.
+An estimator that wraps one of ours (the tabular estimators: their
+preprocessing, then an engine estimator of ours) is preprocessed here and
+its engine's fit stacked like the others.
 """
 
 import hashlib
