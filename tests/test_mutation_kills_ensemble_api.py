@@ -215,3 +215,21 @@ def test_float32_members_see_float64_inputs_unrounded(data):
     model = fit(DeepEnsembleClassifier(member, n_estimators=2, random_state=0), X, y)
     expected = np.mean([m.predict_proba(X_val) for m in model.estimators_], axis=0)
     np.testing.assert_array_equal(model.predict_proba(X_val), expected)
+
+
+def test_the_mean_output_keeps_the_members_dtype(data):
+    X, y, X_val, _ = data
+    member = NumpyMLPClassifier(**{**MEMBER, "early_stopping": False}, dtype="float32")
+    model = fit(DeepEnsembleClassifier(member, n_estimators=2, random_state=0), X, y)
+    assert model.predict_proba(X_val).dtype == np.float32
+    assert DeepEnsembleClassifier().__sklearn_tags__().classifier_tags.multi_label
+
+
+def test_without_early_stopping_the_loss_curve_is_the_members_mean(data):
+    X, y, _, _ = data
+    member = NumpyMLPClassifier(**{**MEMBER, "early_stopping": False})
+    model = fit(DeepEnsembleClassifier(member, n_estimators=2, random_state=0), X, y)
+    curves = np.array([m.loss_curve_ for m in model.estimators_])
+    np.testing.assert_allclose(model.loss_curve_, curves.mean(axis=0), rtol=1e-15)
+    assert [h["loss"] for h in model.history_] == model.loss_curve_
+    assert model.n_iter_ == len(model.loss_curve_) == 3
