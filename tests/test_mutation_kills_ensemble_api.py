@@ -233,3 +233,35 @@ def test_without_early_stopping_the_loss_curve_is_the_members_mean(data):
     np.testing.assert_allclose(model.loss_curve_, curves.mean(axis=0), rtol=1e-15)
     assert [h["loss"] for h in model.history_] == model.loss_curve_
     assert model.n_iter_ == len(model.loss_curve_) == 3
+
+
+def _stratified(monkeypatch, X, y, fraction):
+    """Whether the ensemble's split was stratified (a spy on its call)."""
+    from sknumpynn.ensemble import _base
+
+    calls = []
+
+    def spy(*args, **kwargs):
+        calls.append(kwargs.get("stratify") is not None)
+        return split(*args, **kwargs)
+
+    split = _base.train_test_split
+    monkeypatch.setattr(_base, "train_test_split", spy)
+    member = NumpyMLPClassifier(**{**MEMBER, "validation_fraction": fraction})
+    try:
+        fit(DeepEnsembleClassifier(member, n_estimators=2, random_state=0), X, y)
+    except ValueError:  # too few training rows for the classes, either way
+        pass
+    return calls == [True]
+
+
+def test_the_split_is_stratified_as_scikit_learns_mlp_stratifies(monkeypatch):
+    X = np.random.RandomState(0).normal(size=(40, 30))  # more columns than rows/4
+    three = np.repeat([0, 1, 2], [19, 19, 2])  # the rarest class has two rows
+    assert _stratified(monkeypatch, X, three, 0.1)  # 4 validation rows >= 3
+    assert _stratified(monkeypatch, X[:30], three[10:], 0.1)  # 3 rows: just enough
+    small = np.repeat([0, 1, 2], [9, 9, 2])
+    assert not _stratified(monkeypatch, X[:20], small, 0.1)  # 2 rows < 3 classes
+    one = np.repeat([0, 1, 2], [20, 19, 1])  # a class of one row
+    assert not _stratified(monkeypatch, X, one, 0.25)
+    assert not _stratified(monkeypatch, X[:30], three[10:], 0.95)  # 1 row to train
