@@ -25,6 +25,12 @@ def classifier():
     )
 
 
+def with_fraction(fraction):
+    """An ensemble of two whose member holds out ``fraction``."""
+    member = NumpyMLPClassifier(**{**MEMBER, "validation_fraction": fraction})
+    return DeepEnsembleClassifier(member, n_estimators=2, random_state=0)
+
+
 def regressor():
     return DeepEnsembleRegressor(
         NumpyMLPRegressor(**MEMBER), n_estimators=2, random_state=0
@@ -123,22 +129,13 @@ def test_the_ensembles_validation_fraction_overrides_the_members(data):
 
 def test_a_validation_split_of_two_rows_is_enough():
     X, y = make_classification(20, 4, random_state=0)
-    model = DeepEnsembleClassifier(
-        NumpyMLPClassifier(**{**MEMBER, "validation_fraction": 0.1}),
-        n_estimators=2,
-        random_state=0,
-    )
-    fit(model, X, y)  # ceil(0.1 x 20) = 2 validation rows
+    model = fit(with_fraction(0.1), X, y)  # ceil(0.1 x 20) = 2 validation rows
     assert model.estimators_[0].t_ == model.n_iter_ * 18
 
 
 def test_a_validation_split_of_one_row_is_refused_in_scikit_learns_words():
     X, y = make_classification(10, 4, random_state=0)
-    model = DeepEnsembleClassifier(
-        NumpyMLPClassifier(**{**MEMBER, "validation_fraction": 0.1}),
-        n_estimators=2,
-        random_state=0,
-    )
+    model = with_fraction(0.1)
     message = (
         "The validation set is too small. Increase 'validation_fraction' "
         "or the size of your dataset."
@@ -247,9 +244,8 @@ def _stratified(monkeypatch, X, y, fraction):
 
     split = _base.train_test_split
     monkeypatch.setattr(_base, "train_test_split", spy)
-    member = NumpyMLPClassifier(**{**MEMBER, "validation_fraction": fraction})
     try:
-        fit(DeepEnsembleClassifier(member, n_estimators=2, random_state=0), X, y)
+        fit(with_fraction(fraction), X, y)
     except ValueError:  # too few training rows for the classes, either way
         pass
     return calls == [True]
