@@ -228,7 +228,10 @@ def test_without_early_stopping_the_loss_curve_is_the_members_mean(data):
     model = fit(DeepEnsembleClassifier(member, n_estimators=2, random_state=0), X, y)
     curves = np.array([m.loss_curve_ for m in model.estimators_])
     np.testing.assert_allclose(model.loss_curve_, curves.mean(axis=0), rtol=1e-15)
-    assert [h["loss"] for h in model.history_] == model.loss_curve_
+    assert model.history_ == [
+        {"epoch": e + 1, "loss": loss, "val_loss": None, "val_score": None}
+        for e, loss in enumerate(model.loss_curve_)
+    ]
     assert model.n_iter_ == len(model.loss_curve_) == 3
 
 
