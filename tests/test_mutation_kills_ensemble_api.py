@@ -233,6 +233,9 @@ def test_without_early_stopping_the_loss_curve_is_the_members_mean(data):
         for e, loss in enumerate(model.loss_curve_)
     ]
     assert model.n_iter_ == len(model.loss_curve_) == 3
+    for name in ("validation_scores_", "best_validation_score_", "best_epoch_"):
+        assert getattr(model, name) is None  # no validation: nothing to report
+    assert model.validation_loss_curve_ is None
 
 
 def _stratified(monkeypatch, X, y, fraction):
