@@ -267,3 +267,36 @@ def test_the_split_is_stratified_as_scikit_learns_mlp_stratifies(monkeypatch):
     one = np.repeat([0, 1, 2], [20, 19, 1])  # a class of one row
     assert not _stratified(monkeypatch, X, one, 0.25)
     assert not _stratified(monkeypatch, X[:30], three[10:], 0.95)  # 1 row to train
+
+
+def test_lbfgs_members_never_stop_on_the_ensemble():
+    X, y = make_classification(60, 4, random_state=0)
+    member = NumpyMLPClassifier(
+        solver="lbfgs", hidden_layer_sizes=(4,), max_iter=5, early_stopping=True
+    )
+    model = fit(DeepEnsembleClassifier(member, n_estimators=2, random_state=0), X, y)
+    assert model.validation_scores_ is None  # 'auto': off for L-BFGS members
+    assert model.estimators_[0].n_iter_ == 5
+
+
+def test_members_train_on_the_training_rows_only_whatever_the_width():
+    X, y = make_classification(40, 36, random_state=0)  # 36 rows train, 36 columns
+    model = fit(with_fraction(0.1), X, y)
+    assert model.estimators_[0].t_ == model.estimators_[0].n_iter_ * 36
+
+
+def test_bootstrap_counts_multiply_the_sample_weights():
+    """Rows of weight 0 with flipped labels stay out of every member's
+    training, whatever the bootstrap draws."""
+    X, y = make_classification(
+        120, 4, n_informative=4, n_redundant=0, class_sep=3.0, random_state=0
+    )
+    X, y = np.vstack([X, X]), np.concatenate([y, 1 - y])
+    weights = np.r_[np.ones(120), np.zeros(120)]
+    member = NumpyMLPClassifier(hidden_layer_sizes=(8,), max_iter=60)
+    model = DeepEnsembleClassifier(
+        member, n_estimators=2, bootstrap=True, random_state=0
+    )
+    fit(model, X, y, sample_weight=weights)
+    for fitted in model.estimators_:
+        assert fitted.score(X[:120], y[:120]) > 0.75  # about 0.5 if counted
