@@ -130,6 +130,15 @@ def _default():
     warnings.simplefilter("default")
 
 
+def weighted_searches(model, grid, X, y, weights, **kwargs):
+    """Our and scikit-learn's 3-fold ``GridSearchCV`` fitted with
+    ``sample_weight=weights`` routed as the model requests it."""
+    fit_params = {"sample_weight": weights}
+    return both(
+        "GridSearchCV", model, grid, X, y, fit_params=fit_params, cv=3, **kwargs
+    )
+
+
 def test_prefix_warnings_are_shown_at_the_location_of_scikit_learn_s_refits(warner):
     ours, theirs = _both_searched(_model(warner), _always)
     assert len(theirs) == 2 * 9  # two per fit of the prefix, 3 candidates x 3 splits
@@ -323,16 +332,8 @@ def test_train_scores_are_weighted_by_the_routed_score_params(capsys):
         model = Pipeline([("scale", StandardScaler()), ("mlp", mlp)])
         model.named_steps["mlp"].set_fit_request(sample_weight=False)
         model.named_steps["scale"].set_fit_request(sample_weight=False)
-        ours, theirs = both(
-            "GridSearchCV",
-            model,
-            grid,
-            X,
-            y,
-            fit_params={"sample_weight": weights},
-            cv=3,
-            scoring=scoring,
-            return_train_score=True,
+        ours, theirs = weighted_searches(
+            model, grid, X, y, weights, scoring=scoring, return_train_score=True
         )
     assert_same_results(ours, theirs)
     assert_all_served(capsys, 6)
@@ -469,14 +470,6 @@ def test_a_transform_given_routed_metadata_in_scoring_uses_it(capsys):
         shift = WeightedShift().set_fit_request(sample_weight=True)
         shift.set_transform_request(sample_weight=True)
         model = Pipeline([("shift", shift), ("mlp", mlp)])
-        ours, theirs = both(
-            "GridSearchCV",
-            model,
-            grid,
-            X,
-            y,
-            fit_params={"sample_weight": weights},
-            cv=3,
-        )
+        ours, theirs = weighted_searches(model, grid, X, y, weights)
     assert_same_results(ours, theirs)
     assert_all_served(capsys, 6)

@@ -159,11 +159,11 @@ def lanes(stacks, n_threads):
         than threads where the fits hold less than that per thread.
     """
     items = [item for stack in stacks for group in stack for item in group]
-    flops = {id(item): step_flops(item) for item in items}
+    flops = {item: step_flops(item) for item in items}
     n_lanes = min(n_threads, int(sum(flops.values()) // MIN_LANE_FLOPS))
     if n_lanes <= 1:
         return [stacks]
-    work = {key: value + LANE_FIXED_FLOPS for key, value in flops.items()}
+    work = {item: value + LANE_FIXED_FLOPS for item, value in flops.items()}
     share = sum(work.values()) / n_lanes
     result, lane, room = [], [], share
     for stack in stacks:
@@ -177,7 +177,7 @@ def lanes(stacks, n_threads):
                     result.append(lane)
                     lane, piece, part, room = [], [], [], share
                 part.append(item)
-                room -= work[id(item)]
+                room -= work[item]
             piece += [part] if part else []
         lane += [piece] if piece else []
     result.append(lane)
